@@ -42,6 +42,8 @@ export class ScanError extends Error {
   readonly category: ErrorCategory;
   readonly retryAfterMs?: number;
   readonly upstream?: string;
+  /** Attempts spent on the domain when this error ended it (set by the retry loop). */
+  attempts = 1;
 
   constructor(code: ScanErrorCode, message: string, options: ScanErrorOptions = {}) {
     super(message, { cause: options.cause });

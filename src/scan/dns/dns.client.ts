@@ -1,0 +1,96 @@
+/**
+ * DNS I/O: one `Resolver` per scan (so a scan's deadline can cancel exactly its own queries),
+ * pointed at the configured servers, every query passing the rate gate first.
+ * Answers come back as data (`records` / `nodata` / `nxdomain`); failures that mean
+ * "we could not find out" (timeout, SERVFAIL, REFUSED) are transient ScanErrors.
+ */
+import { Resolver } from 'node:dns/promises';
+import { createScanError, ScanError } from '../scan.errors.js';
+import { BudgetExhaustedError, type IoBudget } from '../io-budget.js';
+import { DNS_UPSTREAM, type QueryGate } from '../rate-gate.js';
+import type { MxRecord } from '../scan.types.js';
+
+export type DnsAnswer<T> = { kind: 'records'; records: T[] } | { kind: 'nodata' } | { kind: 'nxdomain' };
+
+export interface DnsLookup {
+  queryMx(name: string): Promise<DnsAnswer<MxRecord>>;
+  /** TXT records, each as its list of character-strings. */
+  queryTxt(name: string): Promise<DnsAnswer<string[]>>;
+  /** Cancel every outstanding query of this lookup. */
+  cancel(): void;
+}
+
+export interface DnsClientOptions {
+  /** `host:port` list; undefined = the system's resolvers. */
+  servers?: string[];
+  /** Timeout of one query (ms); one try: retries are the scan's, with backoff. */
+  queryTimeoutMs: number;
+  gate: QueryGate;
+  /** The scan's DNS budget: every query is charged to it; the gate wait is not. */
+  budget: IoBudget;
+  /** Aborts waiting for the gate (job cancelled). */
+  signal?: AbortSignal;
+}
+
+/** Map a node:dns error code to the scan's error table. */
+export function mapDnsError(name: string, error: unknown): ScanError {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  switch (code) {
+    case 'ETIMEOUT':
+      return createScanError('dns_timeout', `DNS query for ${name} timed out`, { cause: error, upstream: DNS_UPSTREAM });
+    case 'ESERVFAIL':
+      return createScanError('dns_servfail', `DNS server failed (SERVFAIL) for ${name}`, { cause: error, upstream: DNS_UPSTREAM });
+    case 'EREFUSED':
+      return createScanError('dns_refused', `DNS server refused the query for ${name}`, { cause: error, upstream: DNS_UPSTREAM });
+    case 'ECANCELLED':
+      return createScanError('dns_timeout', `DNS query for ${name} cancelled: DNS time budget used up`, { cause: error });
+    default:
+      return createScanError('dns_error', `DNS query for ${name} failed: ${code ?? String(error)}`, { cause: error, upstream: DNS_UPSTREAM });
+  }
+}
+
+function createResolver(servers: string[] | undefined, queryTimeoutMs: number): Resolver {
+  const resolver = new Resolver({ timeout: queryTimeoutMs, tries: 1 });
+  if (servers?.length) resolver.setServers(servers);
+  return resolver;
+}
+
+export function createDnsLookup(options: DnsClientOptions): DnsLookup {
+  const resolver = createResolver(options.servers, options.queryTimeoutMs);
+  const { gate, signal, budget } = options;
+
+  async function query<T>(name: string, run: () => Promise<T[]>): Promise<DnsAnswer<T>> {
+    await gate.acquire(DNS_UPSTREAM, signal);
+    try {
+      const records = await budget.spend((stepSignal) => {
+        stepSignal.addEventListener('abort', () => resolver.cancel(), { once: true });
+        return run();
+      });
+      gate.reportSuccess(DNS_UPSTREAM);
+      return records.length ? { kind: 'records', records } : { kind: 'nodata' };
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (error instanceof BudgetExhaustedError) {
+        throw createScanError('dns_timeout', `DNS ${error.message} for ${name}`, { cause: error, upstream: DNS_UPSTREAM });
+      }
+      if (signal?.aborted) throw signal.reason;
+      if (code === 'ENOTFOUND') return { kind: 'nxdomain' };
+      if (code === 'ENODATA') return { kind: 'nodata' };
+      const mapped = mapDnsError(name, error);
+      if (mapped.code === 'dns_refused') gate.reportRateLimited(DNS_UPSTREAM);
+      throw mapped;
+    }
+  }
+
+  return {
+    queryMx: (name) =>
+      query(name, async () =>
+        (await resolver.resolveMx(name)).map((mx) => ({
+          preference: mx.priority,
+          host: mx.exchange.toLowerCase().replace(/\.$/, ''),
+        })),
+      ),
+    queryTxt: (name) => query(name, () => resolver.resolveTxt(name)),
+    cancel: () => resolver.cancel(),
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * A time budget counted in upstream I/O time, not wall-clock time: waiting for a rate-limit
+ * token does not spend it. That keeps the per-domain budgets (DNS 10 s, WHOIS 5 s) meaningful
+ * when many domains share a small query budget and queue for tokens.
+ */
+export interface IoBudget {
+  readonly remainingMs: number;
+  /** Run one I/O step with a signal that aborts when the budget runs out; time spent is charged. */
+  spend<T>(step: (signal: AbortSignal) => Promise<T>): Promise<T>;
+}
+
+export class BudgetExhaustedError extends Error {
+  constructor(readonly budgetMs: number) {
+    super(`time budget of ${budgetMs} ms used up`);
+    this.name = 'BudgetExhaustedError';
+  }
+}
+
+export function createIoBudget(budgetMs: number, outer?: AbortSignal, now: () => number = performance.now.bind(performance)): IoBudget {
+  let spent = 0;
+  return {
+    get remainingMs() {
+      return Math.max(0, budgetMs - spent);
+    },
+    async spend<T>(step: (signal: AbortSignal) => Promise<T>): Promise<T> {
+      outer?.throwIfAborted();
+      const remaining = budgetMs - spent;
+      if (remaining <= 0) throw new BudgetExhaustedError(budgetMs);
+      const timeout = AbortSignal.timeout(Math.ceil(remaining));
+      const signal = outer ? AbortSignal.any([outer, timeout]) : timeout;
+      const started = now();
+      try {
+        return await new Promise<T>((resolve, reject) => {
+          const onAbort = () => reject(outer?.aborted ? outer.reason : new BudgetExhaustedError(budgetMs));
+          if (signal.aborted) return onAbort();
+          signal.addEventListener('abort', onAbort, { once: true });
+          step(signal).then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+        });
+      } finally {
+        spent += now() - started;
+      }
+    },
+  };
+}

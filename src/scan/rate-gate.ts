@@ -1,0 +1,29 @@
+/**
+ * The seam between the scan core and rate limiting. The scan core asks the gate before every
+ * upstream query and tells it when an upstream signalled a rate limit; the worker decides how
+ * budgets are kept (per process or shared through Redis).
+ */
+
+/** Upstream key of all DNS queries of this process (the configured resolvers share one budget). */
+export const DNS_UPSTREAM = 'dns';
+/** Upstream key of one WHOIS or RDAP server: budgets apply per server. */
+export const whoisUpstream = (server: string) => `whois:${server}`;
+
+export interface QueryGate {
+  /** Wait until one query to `upstream` may be sent (token bucket + any backoff in force). */
+  acquire(upstream: string, signal?: AbortSignal): Promise<void>;
+  /**
+   * The upstream signalled a rate limit (DNS REFUSED, WHOIS throttle reply, RDAP 429): hold all
+   * queries to it for an exponentially growing, jittered pause (at least `retryAfterMs`).
+   */
+  reportRateLimited(upstream: string, retryAfterMs?: number): void;
+  /** A query to the upstream succeeded: the backoff level decays. */
+  reportSuccess(upstream: string): void;
+}
+
+/** A gate that never waits: for pure tests and tools. */
+export const openGate: QueryGate = {
+  acquire: async () => {},
+  reportRateLimited: () => {},
+  reportSuccess: () => {},
+};

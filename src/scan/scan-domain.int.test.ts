@@ -1,0 +1,50 @@
+/**
+ * The whole shared corpus through the real protocol path: node's resolver against the
+ * simulator's DNS server, WHOIS over TCP, RDAP over HTTP. Case by case, every `expect` field.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulator, type Simulator } from '../sim/simulator.js';
+import { loadCorpus } from '../../test/helpers/corpus.js';
+import { createTestScanDeps, simConfig } from '../../test/helpers/deps.js';
+import { ScanError } from './scan.errors.js';
+import { scanWithRetries } from './scan-domain.js';
+
+const cases = loadCorpus();
+let sim: Simulator;
+beforeAll(async () => {
+  sim = await startSimulator({ cases });
+});
+afterAll(async () => {
+  await sim?.close();
+});
+
+function checkCase(c: (typeof cases)[number], via: 'rdap' | 'whois') {
+  return async () => {
+    const config = simConfig(sim, via === 'whois' ? { SCOUT_RDAP: 'off' } : {});
+    const deps = createTestScanDeps(config);
+    const run = scanWithRetries(c.domain, deps, { retries: config.limits.retries, backoffMs: config.limits.backoffMs });
+    const expected = c.expect as Record<string, unknown>;
+    if (expected.failed) {
+      const error = await run.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error, `${c.domain} should fail`).toBeInstanceOf(ScanError);
+      expect((error as ScanError).category).toBe(expected.category);
+      return;
+    }
+    const { lead } = await run;
+    const actual = lead as unknown as Record<string, unknown>;
+    const wanted = Object.fromEntries(Object.keys(expected).map((k) => [k, actual[k]]));
+    expect(wanted).toEqual(expected);
+    if (lead.scan_status === 'completed') expect(lead.whois_source).toBe(via);
+  };
+}
+
+describe.concurrent('every corpus case scans to its expect fields, via RDAP first', () => {
+  for (const c of cases) it(`${c.kind}: ${c.domain}`, checkCase(c, 'rdap'), 20_000);
+});
+
+describe.concurrent('every corpus case scans to its expect fields, via WHOIS only', () => {
+  for (const c of cases) it(`${c.kind}: ${c.domain}`, checkCase(c, 'whois'), 20_000);
+});

@@ -1,0 +1,244 @@
+/**
+ * One domain scanned end to end: DNS signals -> classification, registration (RDAP/WHOIS) in
+ * parallel once the MX answer shows the domain exists, then scoring. One call is one attempt;
+ * retries are the caller's (`scanWithRetries` in-process, BullMQ attempts in workers), with the
+ * stages that already succeeded handed back in `ScanError.partial` so a retry does not repeat
+ * their queries.
+ */
+import { getPublicSuffix } from 'tldts';
+import type { ScanConfig } from '../config.js';
+import { classifyProvider, sortMx } from './classify.js';
+import { probeDkim } from './dkim.js';
+import { pickDmarcRecord, parseDmarc } from './dmarc.js';
+import { createDnsLookup, type DnsAnswer } from './dns/dns.client.js';
+import { createIoBudget } from './io-budget.js';
+import type { QueryGate } from './rate-gate.js';
+import type { RdapBootstrap } from './rdap/rdap.bootstrap.js';
+import { lookupRegistration, type RegistrationResult } from './registration.js';
+import { createScanError, ScanError, toScanError } from './scan.errors.js';
+import type { Classification, DnsSignals, Lead, RegistrationInfo } from './scan.types.js';
+import { scoreLead } from './score.js';
+import { parseSpf, pickSpfRecords } from './spf.js';
+
+export interface ScanDeps {
+  config: ScanConfig;
+  gate: QueryGate;
+  bootstrap: RdapBootstrap;
+  now?: () => Date;
+  fetchImpl?: typeof fetch;
+}
+
+/** What the DNS stage found; JSON-serialisable so a retry can reuse it. */
+export interface DnsStageResult {
+  signals: DnsSignals;
+  classification: Classification;
+}
+
+/** Stages finished by earlier attempts of the same domain. */
+export interface ScanPartial {
+  dns?: DnsStageResult;
+  registration?: RegistrationResult;
+}
+
+export interface ScanAttemptOptions {
+  /** Aborts the attempt (job cancelled or timed out). */
+  signal?: AbortSignal;
+  /** On the last attempt a WHOIS failure no longer fails the domain: the lead is kept as `whois_failed`. */
+  finalAttempt: boolean;
+  partial?: ScanPartial;
+}
+
+export interface ScanAttemptResult {
+  lead: Lead;
+  /** The WHOIS/RDAP error of a `whois_failed` lead, to be recorded in the error log. */
+  whoisError?: ScanError;
+  /** DNS queries this attempt sent (query-economy accounting). */
+  dnsQueries: number;
+}
+
+/** A ScanError carrying the stages an attempt finished, for the next attempt. */
+export type ScanErrorWithPartial = ScanError & { partial?: ScanPartial };
+
+const EMPTY_REGISTRATION: RegistrationInfo = {
+  registrar: null,
+  created_at: null,
+  expires_at: null,
+  nameservers: null,
+  whois_source: null,
+};
+
+const records = <T>(answer: DnsAnswer<T>): T[] => (answer.kind === 'records' ? answer.records : []);
+
+async function runDnsStage(domain: string, deps: ScanDeps, signal: AbortSignal | undefined, onDomainExists: () => void) {
+  const budget = createIoBudget(deps.config.dnsTimeoutMs, signal);
+  const dns = createDnsLookup({
+    servers: deps.config.dnsServers,
+    queryTimeoutMs: deps.config.dnsQueryTimeoutMs,
+    gate: deps.gate,
+    budget,
+    signal,
+  });
+  let queries = 0;
+  try {
+    queries++;
+    const mxAnswer = await dns.queryMx(domain);
+    if (mxAnswer.kind === 'nxdomain') {
+      throw createScanError('domain_not_found', `${domain} does not exist in DNS (NXDOMAIN)`);
+    }
+    onDomainExists();
+    queries += 2;
+    const [txtAnswer, dmarcAnswer] = await Promise.all([dns.queryTxt(domain), dns.queryTxt(`_dmarc.${domain}`)]);
+    const txt = records(txtAnswer);
+    const spfRecords = pickSpfRecords(txt);
+    const spf = spfRecords.length > 0 ? parseSpf(spfRecords[0]) : null;
+    const dmarcRaw = pickDmarcRecord(records(dmarcAnswer));
+    const mx = records(mxAnswer);
+    const classification = classifyProvider(mx, spf?.includes ?? []);
+    const dkim = await probeDkim(domain, classification.provider, deps.config.dkimSelectors, dns);
+    queries += dkim.queries;
+    const joined = txt.map((strings) => strings.join(''));
+    const signals: DnsSignals = {
+      mx,
+      spf,
+      spfRecordCount: spfRecords.length,
+      dmarc: dmarcRaw ? parseDmarc(dmarcRaw) : null,
+      dkimSelector: dkim.selector,
+      nameservers: [],
+      msVerification: joined.some((t) => /^MS=ms\d+/i.test(t)),
+      googleVerification: joined.some((t) => t.startsWith('google-site-verification=')),
+    };
+    return { result: { signals, classification } satisfies DnsStageResult, queries };
+  } finally {
+    dns.cancel();
+  }
+}
+
+/** Build the lead from the finished stages. Pure. */
+export function assembleLead(domain: string, dns: DnsStageResult, registration: RegistrationInfo, whoisFailed: boolean, now: Date): Lead {
+  const { signals, classification } = dns;
+  const score = scoreLead({
+    provider: classification.provider,
+    mailGateway: classification.mail_gateway,
+    hasMx: sortMx(signals.mx).length > 0,
+    spf: signals.spf,
+    dkim: signals.dkimSelector !== null,
+    dmarc: signals.dmarc,
+    expiresAt: registration.expires_at,
+    now,
+  });
+  return {
+    domain,
+    ...score,
+    ...classification,
+    mx_hosts: sortMx(signals.mx).map((m) => m.host),
+    spf: signals.spf !== null,
+    spf_includes: signals.spf?.includes ?? [],
+    dkim: signals.dkimSelector !== null,
+    dkim_selector: signals.dkimSelector,
+    dmarc_policy: signals.dmarc?.policy ?? null,
+    dmarc_coverage: signals.dmarc ? signals.dmarc.coverage : null,
+    ...registration,
+    scan_status: whoisFailed ? 'whois_failed' : 'completed',
+    scanned_at: now.toISOString(),
+  };
+}
+
+/** One attempt at one (normalised) domain. Throws ScanError (with `partial`) on failure. */
+export async function scanDomainAttempt(domain: string, deps: ScanDeps, options: ScanAttemptOptions): Promise<ScanAttemptResult> {
+  const { signal, finalAttempt } = options;
+  const partial: ScanPartial = { ...options.partial };
+  const publicSuffix = getPublicSuffix(domain, { allowPrivateDomains: false }) ?? domain.split('.').pop()!;
+
+  let registration: Promise<RegistrationResult> | undefined;
+  const startRegistration = () => {
+    if (partial.registration || registration) return;
+    const budget = createIoBudget(deps.config.whoisTimeoutMs, signal);
+    registration = lookupRegistration(domain, publicSuffix, deps, budget, signal);
+    registration.catch(() => {}); // awaited below; avoid an unhandled rejection while DNS runs
+  };
+
+  let dnsQueries = 0;
+  const attach = (error: unknown): ScanErrorWithPartial => Object.assign(toScanError(error), { partial });
+  try {
+    if (!partial.dns) {
+      if (partial.registration) startRegistration();
+      const dnsStage = await runDnsStage(domain, deps, signal, startRegistration);
+      partial.dns = dnsStage.result;
+      dnsQueries = dnsStage.queries;
+    } else {
+      startRegistration();
+    }
+  } catch (error) {
+    // let a running registration lookup finish so the retry can reuse it
+    if (registration) {
+      const done = await registration.then((r) => r, () => undefined);
+      if (done) partial.registration = done;
+    }
+    throw attach(error);
+  }
+
+  let info = EMPTY_REGISTRATION;
+  let whoisError: ScanError | undefined;
+  try {
+    const result = partial.registration ?? (await registration!);
+    partial.registration = result;
+    if (result.kind === 'not_registered') {
+      throw createScanError('domain_not_registered', `${domain} is not registered (${result.source} says not found)`);
+    }
+    info = result.info;
+  } catch (error) {
+    const scanError = toScanError(error);
+    if (scanError.category === 'permanent' || signal?.aborted) throw attach(scanError);
+    if (!finalAttempt) throw attach(scanError);
+    whoisError = scanError;
+  }
+  const now = deps.now?.() ?? new Date();
+  return { lead: assembleLead(domain, partial.dns, info, whoisError !== undefined, now), whoisError, dnsQueries };
+}
+
+/** Exponential backoff with full jitter in [delay/2, delay]: attempt 1 -> base, 2 -> 2*base, ... */
+export function backoffDelay(attempt: number, baseMs: number, random: () => number = Math.random): number {
+  const delay = baseMs * 2 ** Math.max(0, attempt - 1);
+  return Math.round(delay / 2 + random() * (delay / 2));
+}
+
+export interface RetryOptions {
+  retries: number;
+  backoffMs: number;
+  signal?: AbortSignal;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+export interface ScanWithRetriesResult extends ScanAttemptResult {
+  attempts: number;
+}
+
+const defaultSleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
+  });
+
+/**
+ * The retry policy of single scans, the same as the workers': transient errors are retried
+ * `retries` times with exponential backoff and jitter (at least an upstream's Retry-After);
+ * permanent errors are not. Throws the last ScanError with `attempts` set.
+ */
+export async function scanWithRetries(domain: string, deps: ScanDeps, options: RetryOptions): Promise<ScanWithRetriesResult> {
+  const maxAttempts = options.retries + 1;
+  const sleep = options.sleep ?? defaultSleep;
+  let partial: ScanPartial | undefined;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const result = await scanDomainAttempt(domain, deps, { signal: options.signal, finalAttempt: attempt === maxAttempts, partial });
+      return { ...result, attempts: attempt };
+    } catch (error) {
+      const scanError = error as ScanErrorWithPartial;
+      partial = scanError.partial;
+      if (!(scanError instanceof ScanError) || scanError.category === 'permanent' || attempt >= maxAttempts || options.signal?.aborted) {
+        throw Object.assign(toScanError(error), { attempts: attempt });
+      }
+      await sleep(Math.max(backoffDelay(attempt, options.backoffMs), scanError.retryAfterMs ?? 0), options.signal);
+    }
+  }
+}

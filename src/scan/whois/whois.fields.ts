@@ -1,0 +1,158 @@
+/**
+ * Turns a raw WHOIS reply into labelled fields, whatever the registry's layout: `key: value`
+ * lines, dotted labels (`Created on......: x`), tab separated labels (SWITCH), JPRS bracket
+ * labels (`[Created on]  x`), sentence labels (`Record created on x`) and indented blocks whose
+ * values sit on the lines under their label (Nominet, SIDN, EURid, TRABIS, NASK).
+ *
+ * The tokenizer knows nothing about which label means what: that is `whois.labels.ts`.
+ */
+
+/** One labelled value block of a WHOIS reply. */
+export interface WhoisField {
+  /** Normalised label: lowercase, single spaces, no decoration (`created on`, `name server`). */
+  key: string;
+  /** The value on the label's own line (if any), then the unlabelled lines under it. */
+  values: string[];
+  /** Normalised label of the enclosing block (`registrar`, `registrant`), null at top level. */
+  section: string | null;
+  /** Index of the blank-line separated paragraph the label is in. */
+  paragraph: number;
+}
+
+interface LabelledLine {
+  label: string;
+  value: string;
+}
+
+/**
+ * Block headers written without a colon. Kept to a closed list: a bare line of words is far more
+ * often a value (`IONOS SE` under `Registrar:`) than a header.
+ */
+const BARE_HEADER =
+  /^(?:registrar|registrant|holder|tech|(?:domain )?name ?servers?|domain nameservers|nameservers? in listed order|(?:primary|secondary) name server|dnssec|(?:administrative|admin|technical|billing|owner|tech) contacts?|administrative contact\/agent|organization using domain name|domain information|contact information|status information)$/;
+
+/** Lines that carry no data: registry comments, JPRS banners, rulers. */
+function isNoise(trimmed: string): boolean {
+  return (
+    trimmed.startsWith('%') ||
+    trimmed.startsWith('#') ||
+    /^\[\s.*\]$/.test(trimmed) ||
+    /^[-=_*~+.\s]+$/.test(trimmed)
+  );
+}
+
+const HOSTNAME = /^(?:[a-z0-9-]+\.)+[a-z0-9-]+\.?$/i;
+
+/** Lowercases a label and strips the decoration registries put around it. */
+export function normalizeLabel(label: string): string {
+  return label
+    .toLowerCase()
+    .replace(/^[\s*>-]+/, '')
+    .replace(/[\s.:]+$/, '')
+    .replace(/[_\s]+/g, ' ')
+    .trim();
+}
+
+/** Whether a candidate label looks like a label and not a sentence, a hostname or a URL. */
+function isPlausibleLabel(normalized: string): boolean {
+  return (
+    normalized.length > 0 &&
+    normalized.length <= 60 &&
+    /^\p{L}/u.test(normalized) &&
+    !HOSTNAME.test(normalized) &&
+    !normalized.includes('://')
+  );
+}
+
+function labelled(label: string, value: string): LabelledLine | null {
+  const key = normalizeLabel(label);
+  return isPlausibleLabel(key) ? { label: key, value: value.trim() } : null;
+}
+
+/** Splits one trimmed line into label and value, or null when it is a bare value. */
+export function splitLabelledLine(trimmed: string): LabelledLine | null {
+  // JPRS: `[Created on]  2001/05/14`, also with an item letter: `a. [Domain Name]  GOOGLE.CO.JP`.
+  const bracket = /^(?:[a-z]\.\s*)?\[([^\]]+)\]\s*(.*)$/.exec(trimmed);
+  if (bracket) return labelled(bracket[1], bracket[2]);
+
+  // The first colon followed by a blank or the end: `http://` and `12:30:05` stay inside values.
+  const colon = /^([^:]+?):(?:\s+(.*))?$/.exec(trimmed);
+  if (colon) {
+    const line = labelled(colon[1], colon[2] ?? '');
+    if (line) return line;
+  }
+
+  // SWITCH (.ch, .li): `First registration date<TAB>31 May 1999`.
+  const tab = /^([^\t]+?)\t+(.+)$/.exec(trimmed);
+  if (tab) {
+    const line = labelled(tab[1], tab[2]);
+    if (line) return line;
+  }
+
+  // TWNIC, MONIC: `Record created on 2008-05-23 (YYYY-MM-DD)`.
+  const sentence = /^(.{0,40}?\b(?:created|expires?|expired|registered|activated|updated|changed) on)\s+(\d.*)$/i.exec(
+    trimmed,
+  );
+  if (sentence) return labelled(sentence[1], sentence[2]);
+
+  return null;
+}
+
+function indentOf(line: string): number {
+  return line.length - line.trimStart().length;
+}
+
+/**
+ * Splits a raw reply into fields, in reply order. A field's `values` hold the value on its own
+ * line and the unlabelled lines that follow it; `section` is the block header above it.
+ */
+export function extractWhoisFields(raw: string): WhoisField[] {
+  const fields: WhoisField[] = [];
+  let current: WhoisField | null = null;
+  let section: { key: string; bodyIndent: number | null } | null = null;
+  let paragraph = 0;
+
+  for (const line of raw.replace(/^\uFEFF/, '').split(/\r?\n|\r/)) {
+    const trimmed = line.trim();
+    if (trimmed === '') {
+      // A blank line closes the block in every layout seen: Nominet, SIDN, EURid, RIPE-like.
+      // Except right under a bare label: HKIRC puts one between `Name Servers Information:`
+      // and its values.
+      if (current && current.values.length > 0) current = null;
+      section = null;
+      paragraph += 1;
+      continue;
+    }
+    if (isNoise(trimmed)) continue;
+
+    const indent = indentOf(line);
+    if (section) {
+      if (section.bodyIndent === null) section.bodyIndent = indent;
+      // An outdent ends an indented block (TWNIC writes dates after its contact blocks
+      // without a blank line in between).
+      if (indent < section.bodyIndent) section = null;
+    }
+
+    const bareHeader = BARE_HEADER.test(normalizeLabel(trimmed)) ? normalizeLabel(trimmed) : null;
+    const split = bareHeader ? { label: bareHeader, value: '' } : splitLabelledLine(trimmed);
+
+    if (!split) {
+      if (current) current.values.push(trimmed);
+      continue;
+    }
+
+    const field: WhoisField = {
+      key: split.label,
+      values: split.value ? [split.value] : [],
+      section: section?.key ?? null,
+      paragraph,
+    };
+    fields.push(field);
+    current = field;
+    if (!split.value) {
+      // A label without a value opens a block: its values, or its labelled lines, follow.
+      section = { key: split.label, bodyIndent: null };
+    }
+  }
+  return fields;
+}

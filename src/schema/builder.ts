@@ -1,0 +1,19 @@
+/** The Pothos builder and the GraphQL context. No types here: one file per type beside it. */
+import SchemaBuilder from '@pothos/core';
+import type { Services } from '../services/services.js';
+
+export interface GraphQLContext {
+  services: Services;
+  /** Aborted when the client goes away. */
+  signal?: AbortSignal;
+}
+
+export const builder = new SchemaBuilder<{
+  Context: GraphQLContext;
+  DefaultFieldNullability: false;
+}>({
+  defaultFieldNullability: false,
+});
+
+builder.queryType({ description: 'Read scans, jobs and stored leads.' });
+builder.mutationType({ description: 'Start scans.' });

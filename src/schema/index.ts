@@ -1,0 +1,7 @@
+/** The GraphQL schema: imports every type file, then builds. */
+import { builder } from './builder.js';
+import './lead.js';
+
+export function buildSchema() {
+  return builder.toSchema({ sortSchema: false });
+}

@@ -1,0 +1,38 @@
+/** Build scan dependencies pointed at a running simulator, with test-friendly budgets. */
+import { configFromEnv, type Config } from '../../src/config.js';
+import { createLocalGate } from '../../src/limits/local-gate.js';
+import { createRdapBootstrap } from '../../src/scan/rdap/rdap.bootstrap.js';
+import type { ScanDeps } from '../../src/scan/scan-domain.js';
+import type { Simulator } from '../../src/sim/simulator.js';
+import { CORPUS_NOW } from './corpus.js';
+
+/** Env for a config that talks to `sim` only, fast timeouts, generous rates. */
+export function simEnv(sim: Simulator, overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  return {
+    SCOUT_DNS_SERVERS: sim.dnsAddress,
+    SCOUT_WHOIS_SERVER: sim.whoisAddress,
+    SCOUT_RDAP_URL: sim.rdapUrl,
+    SCOUT_RDAP_BOOTSTRAP_URL: sim.bootstrapUrl,
+    SCOUT_DNS_QUERY_TIMEOUT_MS: '300',
+    SCOUT_DNS_TIMEOUT_MS: '2000',
+    SCOUT_WHOIS_TIMEOUT_MS: '800',
+    SCOUT_BACKOFF_MS: '20',
+    SCOUT_DNS_RATE: '2000',
+    SCOUT_WHOIS_RATE: '2000',
+    LOG_LEVEL: 'silent',
+    ...overrides,
+  };
+}
+
+export function createTestScanDeps(config: Config): ScanDeps {
+  return {
+    config: config.scan,
+    gate: createLocalGate({ dnsRate: config.limits.dnsRate, whoisRate: config.limits.whoisRate, backoffMs: config.limits.backoffMs }),
+    bootstrap: createRdapBootstrap({ url: config.scan.rdapBootstrapUrl }),
+    now: () => CORPUS_NOW,
+  };
+}
+
+export function simConfig(sim: Simulator, overrides: Record<string, string | undefined> = {}): Config {
+  return configFromEnv(simEnv(sim, overrides));
+}
