@@ -47,6 +47,7 @@ const ENV_SCHEMA = {
   SCOUT_JOB_TIMEOUT_MS_PER_100: intFrom(1).default(30 * 60 * 1000).describe('Bulk job timeout per 100 domains (ms, pro rata)'),
   SCOUT_JOB_TIMEOUT_MIN_MS: intFrom(1).default(30 * 60 * 1000).describe('Minimum bulk job timeout (ms)'),
   SCOUT_JOB_TTL_S: intFrom(1).default(7 * 24 * 3600).describe('Lifetime of job state in Redis (s)'),
+  SCOUT_WORKER_LOCK_MS: intFrom(1000).default(30000).describe('How long a worker may go silent before its domains are handed to another worker (ms)'),
   SCOUT_REDIS_PREFIX: z.string().default('scout').describe('Key prefix of all Redis keys'),
   SCOUT_WORKER: z.enum(['on', 'off']).default('on').describe('npm start: run an in-process worker beside the API'),
   SCOUT_API_KEYS: z
@@ -104,6 +105,7 @@ export interface JobsConfig {
   timeoutMinMs: number;
   ttlSeconds: number;
   redisPrefix: string;
+  workerLockMs: number;
 }
 
 export class ConfigError extends Error {
@@ -164,6 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       timeoutMinMs: e.SCOUT_JOB_TIMEOUT_MIN_MS,
       ttlSeconds: e.SCOUT_JOB_TTL_S,
       redisPrefix: e.SCOUT_REDIS_PREFIX,
+      workerLockMs: e.SCOUT_WORKER_LOCK_MS,
     },
   };
 }
@@ -179,4 +182,17 @@ export function describeEnv(): { name: string; description: string }[] {
 /** Test helper: a config from defaults plus env overrides. */
 export function configFromEnv(overrides: Record<string, string | undefined>): Config {
   return loadConfig({ ...overrides } as NodeJS.ProcessEnv);
+}
+
+/** loadConfig for entry points: a bad value prints the message and exits with status 2. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
 }

@@ -1,41 +1,47 @@
-/** `npm start`: the API (and, from the bulk issue on, an in-process worker). */
+/**
+ * `npm start`: the API plus an in-process worker (SCOUT_WORKER=off for API only), so one
+ * command serves a single machine. Finds or starts Redis when REDIS_URL is unset.
+ */
 import { createServer } from 'node:http';
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfigOrExit } from './config.js';
+import { findOrStartRedis, RedisUnavailableError } from './infra/redis.js';
 import { createLogger } from './logger.js';
-import { createLocalGate } from './limits/local-gate.js';
-import { createRdapBootstrap } from './scan/rdap/rdap.bootstrap.js';
+import { buildRuntime } from './runtime.js';
 import { createApp } from './server.js';
-import { createSingleScanService } from './services/single-scan.service.js';
-
-function loadConfigOrExit() {
-  try {
-    return loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(2);
-    }
-    throw error;
-  }
-}
+import { attachWebSocket } from './ws.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger(config.logLevel);
-const gate = createLocalGate({ dnsRate: config.limits.dnsRate, whoisRate: config.limits.whoisRate, backoffMs: config.limits.backoffMs });
-const bootstrap = createRdapBootstrap({ url: config.scan.rdapBootstrapUrl });
-const scanDeps = { config: config.scan, gate, bootstrap };
-const services = { singleScan: createSingleScanService(config, scanDeps) };
-const app = createApp({ services, logger, apiKeys: config.apiKeys });
 
-const server = createServer(app.handleNodeRequest);
-server.listen(config.port, config.host, () => {
-  logger.info({ port: config.port }, `domain-scout API on http://localhost:${config.port}/graphql`);
+const localRedis = await findOrStartRedis(config.redisUrl, config.dataDir, (msg) => logger.info(msg)).catch((error: unknown) => {
+  if (error instanceof RedisUnavailableError) {
+    console.error(error.message);
+    process.exit(2);
+  }
+  throw error;
 });
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    logger.info({ signal }, 'shutting down');
-    server.close(() => process.exit(0));
-    setTimeout(() => process.exit(0), 5000).unref();
-  });
+const runtime = await buildRuntime({ config, logger, redisUrl: localRedis.url, worker: config.runWorker });
+const app = createApp({ services: runtime.services, logger, apiKeys: config.apiKeys, health: runtime.health });
+const server = createServer(app.handleNodeRequest);
+const ws = attachWebSocket(server, app, config.apiKeys);
+
+server.listen(config.port, config.host, () => {
+  logger.info({ port: config.port, worker: config.runWorker }, `domain-scout API on http://localhost:${config.port}/graphql`);
+});
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'shutting down');
+  const force = setTimeout(() => process.exit(1), 15_000);
+  force.unref();
+  server.close();
+  await ws.close().catch(() => {});
+  await runtime.close().catch((error: unknown) => logger.error({ err: error }, 'close failed'));
+  await localRedis.stop();
+  process.exit(0);
 }
+process.once('SIGINT', () => void shutdown('SIGINT'));
+process.once('SIGTERM', () => void shutdown('SIGTERM'));

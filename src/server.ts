@@ -32,7 +32,7 @@ export function createApp({ services, logger, apiKeys = [], health = {} }: AppOp
       warn: (...args) => logger.warn(args),
       error: (...args) => logger.error(args),
     },
-    context: ({ request }) => ({ services, signal: request.signal }),
+    context: ({ request }) => ({ services, signal: request?.signal }),
   });
   const handleRest = createRestHandler({ services, log: (error) => logger.error({ err: error }, 'REST handler failed') });
   const keys = new Set(apiKeys);

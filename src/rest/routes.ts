@@ -4,6 +4,8 @@
  */
 import type { Services } from '../services/services.js';
 import { InputError } from '../services/input.errors.js';
+import { serializeJobStatus } from './bulk.serializers.js';
+import { leadsToCsv } from './csv.js';
 import { errorResponse, json, readJsonObject } from './rest.errors.js';
 
 export interface RestOptions {
@@ -36,6 +38,26 @@ export function createRestHandler({ services, log }: RestOptions) {
       }
       const lead = await services.singleScan.scan(body.domain, request.signal);
       return json(lead);
+    }),
+    route('POST', '/scan/bulk', async (request) => {
+      const body = await readJsonObject(request);
+      // `domains` is an alias: the old service's own docs used it
+      const list = body.domain_list ?? body.domains;
+      const started = await services.bulk.start(list, request.headers.get('x-api-key') ? 'api-key' : null);
+      return json({ job_id: started.job.id, message: 'Bulk scan job created successfully', total: started.total, rejected: started.rejected });
+    }),
+    route('GET', '/scan/bulk/{job_id}', async (_request, { job_id }) => {
+      const job = await services.bulk.get(job_id);
+      return json(serializeJobStatus(job, await services.bulk.errors(job_id)));
+    }),
+    route('GET', '/scan/bulk/{job_id}/results', async (request, { job_id }) => {
+      const { job, leads } = await services.bulk.finishedResults(job_id);
+      if (new URL(request.url).searchParams.get('format') === 'csv') {
+        return new Response(leadsToCsv(leads), {
+          headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="scan-${job_id}.csv"` },
+        });
+      }
+      return json({ job_id: job.id, total: job.total, succeeded: job.succeeded, failed: job.failed, results: leads });
     }),
   ];
 

@@ -37,7 +37,8 @@ function checkCase(c: (typeof cases)[number], via: 'rdap' | 'whois') {
     const actual = lead as unknown as Record<string, unknown>;
     const wanted = Object.fromEntries(Object.keys(expected).map((k) => [k, actual[k]]));
     expect(wanted).toEqual(expected);
-    if (lead.scan_status === 'completed') expect(lead.whois_source).toBe(via);
+    // a throttled RDAP answer falls back to WHOIS at once, so only unfaulted cases pin the source
+    if (lead.scan_status === 'completed' && !c.whois.fault) expect(lead.whois_source).toBe(via);
   };
 }
 

@@ -1,6 +1,7 @@
 /** The GraphQL schema: imports every type file, then builds. */
 import { builder } from './builder.js';
 import './lead.js';
+import './bulk-scan.js';
 
 export function buildSchema() {
   return builder.toSchema({ sortSchema: false });

@@ -36,7 +36,7 @@ export function answerDnsQuestion(name: string, type: string, index: CaseIndex, 
     if (!owner) {
       // A dangling CNAME still returns the chain so far, with the target's rcode (RFC 6604).
       const rcode = index.isEmptyNonTerminal(normalizeName(ownerName)) ? RCODE.NOERROR : RCODE.NXDOMAIN;
-      return finish(rcode, answers);
+      return finish(rcode, answers, type);
     }
     if (owner.CNAME === undefined || type === 'CNAME' || type === 'ANY') break;
     if (hops >= MAX_CNAME_HOPS) return { action: 'reply', rcode: RCODE.SERVFAIL, answers: [], outcome: 'SERVFAIL' };
@@ -45,12 +45,15 @@ export function answerDnsQuestion(name: string, type: string, index: CaseIndex, 
     owner = index.findOwner(normalizeName(ownerName));
   }
   answers.push(...recordsOf(owner, ownerName, type));
-  return finish(RCODE.NOERROR, answers);
+  return finish(RCODE.NOERROR, answers, type);
 }
 
-function finish(rcode: number, answers: Answer[]): DnsDecision {
+// Outcome NODATA also when only a CNAME chain came back: the asked type has no records.
+// (node's resolve4/resolveTxt then resolve to [] instead of failing with ENODATA.)
+function finish(rcode: number, answers: Answer[], type: string): DnsDecision {
   if (rcode === RCODE.NXDOMAIN) return { action: 'reply', rcode, answers, outcome: 'NXDOMAIN' };
-  return { action: 'reply', rcode, answers, outcome: answers.length ? 'NOERROR' : 'NODATA' };
+  const found = answers.some((a) => a.type === type || type === 'ANY');
+  return { action: 'reply', rcode, answers, outcome: found ? 'NOERROR' : 'NODATA' };
 }
 
 const TYPES: OwnerRecordType[] = ['A', 'AAAA', 'NS', 'MX', 'TXT', 'CNAME'];

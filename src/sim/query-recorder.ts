@@ -2,7 +2,7 @@
  * The query log and counters shared by the three servers of one simulator, so a test can tell
  * exactly what a client asked and how it was answered.
  */
-import type { SimOutcome, SimProto, SimProtoStats, SimQueryLogEntry, SimStats } from './sim.types.js';
+import type { SimProtoStats, SimQueryLogEntry, SimStats } from './sim.types.js';
 
 /** Options of {@link createQueryRecorder}. */
 export interface QueryRecorderOptions {
@@ -52,9 +52,6 @@ export function createQueryRecorder(options: QueryRecorderOptions = {}) {
 
 /** The recorder of one simulator. */
 export type QueryRecorder = ReturnType<typeof createQueryRecorder>;
-
-/** Shorthand used by the servers. */
-export type RecordQuery = (proto: SimProto, name: string, outcome: SimOutcome, extra?: Pick<SimQueryLogEntry, 'type' | 'transport'>) => void;
 
 function emptyStats(): SimStats {
   return {

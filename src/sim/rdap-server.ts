@@ -4,8 +4,7 @@
  */
 import http from 'node:http';
 import type net from 'node:net';
-import type { CaseIndex } from './case-index.js';
-import { normalizeName } from './case-index.js';
+import { normalizeName, type CaseIndex } from './case-index.js';
 import type { FaultCounters } from './fault-counters.js';
 import { createTimerSet, type ServerPacing } from './pacing.js';
 import type { QueryRecorder } from './query-recorder.js';

@@ -84,8 +84,8 @@ export function normalizeExpectedDate(value: unknown): string | null {
 export function normalizeExpectedRegistrar(value: unknown): string | null {
   if (typeof value !== 'string') return null;
   const name = value
-    .replace(/\s*\[\s*tag\s*=[^\]]*\]/i, '')
-    .replace(/\s*\(\s*https?:\/\/[^)]*\)\s*$/i, '')
+    .replace(/\[\s*tag\s*=[^\]]*\]/i, '')
+    .replace(/\(\s*https?:\/\/[^)]*\)\s*$/i, '')
     .replace(/\s+/g, ' ')
     .trim();
   return name === '' ? null : name;

@@ -15,27 +15,34 @@ function stripLineMarks(line: string): string {
     .trim();
 }
 
+/**
+ * Status lines are short; longer lines are terms of use written one paragraph per line (Donuts:
+ * "If too many queries are received from a single IP address...").
+ */
+const MAX_STATUS_LINE = 160;
+
 function anyLine(raw: string, patterns: readonly RegExp[]): boolean {
   return raw.split(/\r?\n|\r/).some((line) => {
     const text = stripLineMarks(line);
-    return text !== '' && patterns.some((pattern) => pattern.test(text));
+    return text !== '' && text.length <= MAX_STATUS_LINE && patterns.some((pattern) => pattern.test(text));
   });
 }
 
 const THROTTLE_PATTERNS: readonly RegExp[] = [
   /\blimit exceeded\b/i, // PIR `WHOIS LIMIT EXCEEDED`, NASK, SIDN `whois-limit exceeded`, CZ.NIC
-  /\bconnection limit\b/i,
-  /\baccess control limit\b/i, // DENIC
-  /\btoo many (?:requests|queries|connections)\b/i, // AFNIC, DK Hostmaster
-  /\bquery rate (?:limit )?(?:exceeded|reached)\b/i,
-  /\bexceeded (?:the |your )?(?:query )?rate\b/i,
-  /\b(?:exceeded your quota|quota (?:of queries )?(?:has been |was )?exceeded|quota\b.{0,40}\bhas been exceeded)/i, // MarkMonitor, Nominet, Yachay
-  /\btry again later\b/i,
-  /\bmaximum (?:number of )?queries per \w+ reached\b/i, // DNS Belgium
-  /\bexcessive querying\b/i,
+  /\bconnection limit (?:exceeded|reached)\b/i,
+  /\baccess control limit (?:exceeded|reached)\b/i, // DENIC
+  /^too many (?:requests|queries|connections)\b(?! (?:are|were|from)\b)/i, // AFNIC, DK Hostmaster
+  /\bquery rate\b.{0,20}\b(?:exceeded|reached)\b/i,
+  /\bexceeded (?:the |your )?query rate\b/i,
+  /\bexceeded your quota\b/i, // MarkMonitor
+  /\bquota\b.{0,40}\bexceeded\b/i, // Nominet `query quota for x has been exceeded`, Yachay
+  /\btry again later\b/i, // SIDN
+  /^maximum (?:number of )?queries per \w+ reached\b/i, // DNS Belgium
+  /^excessive querying\b/i, // DNS Belgium
   /\bstill in grace period\b/i, // EURid
-  /\bplease go away\b/i, // ZACR
-  /\brate limit(?:ed|ing)?\b.{0,30}\b(?:exceeded|reached|active)\b/i,
+  /^please go away\b/i, // ZACR
+  /\brate limit (?:exceeded|reached)\b/i,
   /^query_status:\s*440\b/i, // InternetNZ `440 Request Denied`
 ];
 
@@ -51,19 +58,19 @@ export function detectWhoisThrottle(raw: string): boolean {
 const NOT_FOUND_PATTERNS: readonly RegExp[] = [
   /^no match\b/i, // Verisign `No match for "X".`, JPRS `No match!!`, EDUCAUSE `NO MATCH:`
   /\/ no match$/i, // .hu `Nincs talalat / No match`
-  /^not found\b/i, // `NOT FOUND`, CIRA `Not found: x`
+  /^not found(?:\s*[.:!]|$)/i, // `NOT FOUND`, CIRA `Not found: x`
   /^no found$/i, // TWNIC
   /^(?:the )?domain (?:name )?(?:"[^"]*" )?(?:was )?not found\b/i, // `Domain not found.`, IIS `domain "x" not found.`
   /^the requested domain was not found\b/i, // KISA
-  /\bno entries found\b/i, // AFNIC, RIPN, DK Hostmaster, IRNIC
+  /^(?:error:\s*\d+:\s*)?no entries found\b/i, // AFNIC, RIPN, DK Hostmaster, IRNIC `%ERROR:101: no entries found`
   /^no data found$/i,
   /^no matching (?:record|objects?)\b/i, // CNNIC
-  /\bquer(?:y|ied) object does not exist\b/i, // `The queried object does not exist`
+  /^the queried object does not exist\b/i,
   /^object does not exist\b/i,
   /^domain status:\s*no object found\b/i, // CoCCA
-  /\b(?:has|have) not been registered\b/i, // Nominet, HKIRC
-  /\bdomain(?: name)? is not registered\b/i, // SWITCH, RNIDS `%ERROR:103: Domain is not registered`
-  /\bis available for registration\b/i,
+  /^(?:this|the) domain(?: name)? has not been registered\b/i, // Nominet, HKIRC
+  /^(?:error:\s*\d+:\s*)?(?:the )?domain(?: name)? is not registered\b/i, // SWITCH, RNIDS `%ERROR:103: Domain is not registered`
+  /^(?:domain )?\S+ is available for registration\b/i, // Uniregistry `>>> Domain x is available for registration`
   /^not available for (?:second level )?registration\b/i, // Verisign .name: reserved names
   /^status:\s*(?:free|available)\b/i, // DENIC, EURid, .it
   /^\S+ is free$/i, // SIDN
@@ -71,7 +78,7 @@ const NOT_FOUND_PATTERNS: readonly RegExp[] = [
   /^nothing found for this query\b/i, // KazNIC
   /^no information available about domain name\b/i, // NASK
   /^invalid query or domain name not known\b/i, // Dot TK
-  /\bthis query returned 0 objects\b/i, // IANA
+  /^this query returned 0 objects\b/i, // IANA
 ];
 
 /**

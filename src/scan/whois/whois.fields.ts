@@ -4,8 +4,10 @@
  * labels (`[Created on]  x`), sentence labels (`Record created on x`) and indented blocks whose
  * values sit on the lines under their label (Nominet, SIDN, EURid, TRABIS, NASK).
  *
- * The tokenizer knows nothing about which label means what: that is `whois.labels.ts`.
+ * Which label means what is `whois.labels.ts`'s business; the tokenizer asks it once, for
+ * HKIRC's detached name server block.
  */
+import { isNameserverLabel } from './whois.labels.js';
 
 /** One labelled value block of a WHOIS reply. */
 export interface WhoisField {
@@ -43,12 +45,17 @@ function isNoise(trimmed: string): boolean {
 
 const HOSTNAME = /^(?:[a-z0-9-]+\.)+[a-z0-9-]+\.?$/i;
 
+const MAX_LINE = 1000;
+
 /** Lowercases a label and strips the decoration registries put around it. */
 export function normalizeLabel(label: string): string {
+  // A loop, not /[\s.:]+$/: that regex is quadratic on a long run of blanks.
+  let end = label.length;
+  while (end > 0 && /[\s.:]/.test(label[end - 1])) end -= 1;
   return label
+    .slice(0, end)
     .toLowerCase()
     .replace(/^[\s*>-]+/, '')
-    .replace(/[\s.:]+$/, '')
     .replace(/[_\s]+/g, ' ')
     .trim();
 }
@@ -116,14 +123,17 @@ export function extractWhoisFields(raw: string): WhoisField[] {
     const trimmed = line.trim();
     if (trimmed === '') {
       // A blank line closes the block in every layout seen: Nominet, SIDN, EURid, RIPE-like.
-      // Except right under a bare label: HKIRC puts one between `Name Servers Information:`
-      // and its values.
-      if (current && current.values.length > 0) current = null;
+      // Except right under a name server label: HKIRC puts one between
+      // `Name Servers Information:` and its values. Only there: under other labels, what
+      // follows a blank line is too often the terms of use.
+      if (!(current && current.values.length === 0 && isNameserverLabel(current.key))) current = null;
       section = null;
       paragraph += 1;
       continue;
     }
-    if (isNoise(trimmed)) continue;
+    // No data line is this long; such lines are terms of use written as one paragraph, and
+    // skipping them bounds the regex work a hostile reply can cause.
+    if (isNoise(trimmed) || trimmed.length > MAX_LINE) continue;
 
     const indent = indentOf(line);
     if (section) {
@@ -133,7 +143,8 @@ export function extractWhoisFields(raw: string): WhoisField[] {
       if (indent < section.bodyIndent) section = null;
     }
 
-    const bareHeader = BARE_HEADER.test(normalizeLabel(trimmed)) ? normalizeLabel(trimmed) : null;
+    const bareLabel = trimmed.length <= 60 ? normalizeLabel(trimmed) : '';
+    const bareHeader = BARE_HEADER.test(bareLabel) ? bareLabel : null;
     const split = bareHeader ? { label: bareHeader, value: '' } : splitLabelledLine(trimmed);
 
     if (!split) {

@@ -12,6 +12,8 @@ const HOSTNAME = /^(?:[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?\.)+[a-z0-9-]*[a-z][a-z0
  */
 export function normalizeNameserver(value: string): string | null {
   const first = value.trim().split(/[\s,;()[\]]+/)[0] ?? '';
+  // RFC 1035: 253 characters at most. Checked first: the pattern below backtracks on long junk.
+  if (first.length > 254) return null;
   const host = first.toLowerCase().replace(/\.+$/, '');
   // The last label must hold a letter, which rules out IPv4 glue written alone on a line.
   return HOSTNAME.test(host) ? host : null;
@@ -38,8 +40,8 @@ const PLACEHOLDER =
  */
 export function normalizeRegistrarName(value: string): string | null {
   const name = value
-    .replace(/\s*\[\s*tag\s*=[^\]]*\]/i, '')
-    .replace(/\s*\(\s*https?:\/\/[^)]*\)\s*$/i, '')
+    .replace(/\[\s*tag\s*=[^\]]*\]/i, '')
+    .replace(/\(\s*https?:\/\/[^)]*\)\s*$/i, '')
     .replace(/\s+/g, ' ')
     .trim();
   if (name === '' || PLACEHOLDER.test(name)) return null;

@@ -1,0 +1,97 @@
+/**
+ * Redis connections, and Redis for a single machine: when REDIS_URL is unset and nothing
+ * answers on 127.0.0.1:6379, `npm start` launches `redis-server` from the PATH (data under
+ * `<data dir>/redis`, append-only file on) and stops it on exit.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+/** ioredis options as BullMQ wants them (it retries forever itself). */
+export function redisOptions(url: string) {
+  const u = new URL(url);
+  return {
+    host: u.hostname,
+    port: Number(u.port || 6379),
+    username: u.username || undefined,
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+    db: u.pathname.length > 1 ? Number(u.pathname.slice(1)) : undefined,
+    tls: u.protocol === 'rediss:' ? {} : undefined,
+    maxRetriesPerRequest: null,
+  };
+}
+
+export function createRedis(url: string, name?: string): Redis {
+  return new Redis({ ...redisOptions(url), connectionName: name, lazyConnect: false });
+}
+
+/** True when something speaks RESP on host:port (answers PING with +PONG). */
+export function pingRedis(host: string, port: number, timeoutMs = 500): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.on('error', () => done(false));
+    socket.on('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (d) => done(d.toString().startsWith('+PONG') || d.toString().startsWith('-NOAUTH')));
+  });
+}
+
+export class RedisUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RedisUnavailableError';
+  }
+}
+
+export interface LocalRedis {
+  url: string;
+  /** The redis-server we started, if we started one. */
+  child?: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** REDIS_URL if set; else a Redis on 127.0.0.1:6379; else one we launch. */
+export async function findOrStartRedis(redisUrl: string | undefined, dataDir: string, log: (msg: string) => void): Promise<LocalRedis> {
+  if (redisUrl) return { url: redisUrl, stop: async () => {} };
+  if (await pingRedis('127.0.0.1', 6379)) return { url: DEFAULT_REDIS_URL, stop: async () => {} };
+
+  const dir = path.resolve(dataDir, 'redis');
+  mkdirSync(dir, { recursive: true });
+  const child = spawn('redis-server', ['--port', '6379', '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', ''], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const spawnError = await new Promise<Error | undefined>((resolve) => {
+    child.once('error', resolve);
+    child.once('spawn', () => resolve(undefined));
+  });
+  if (spawnError) {
+    throw new RedisUnavailableError(
+      'Redis is needed and none was found: REDIS_URL is unset, nothing answers on 127.0.0.1:6379, and there is no `redis-server` on the PATH.\n' +
+        'Install Redis (Debian/Ubuntu: `apt-get install redis-server`, macOS: `brew install redis`), run `docker compose up redis`, or set REDIS_URL.',
+    );
+  }
+  for (let i = 0; i < 50; i++) {
+    if (await pingRedis('127.0.0.1', 6379)) break;
+    if (child.exitCode !== null) throw new RedisUnavailableError(`redis-server exited with code ${child.exitCode} at start (is port 6379 taken?)`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  log(`started redis-server on 127.0.0.1:6379 (data in ${dir})`);
+  return {
+    url: DEFAULT_REDIS_URL,
+    child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}

@@ -1,0 +1,216 @@
+/**
+ * Hot job state in Redis. All keys of one job share a hash tag (`{<id>}`) so the Lua scripts
+ * stay valid on Redis Cluster. Counters change only inside Lua scripts: a domain is counted
+ * exactly once (HSETNX on the `done` hash), however often it was retried or re-run after a
+ * worker died, and a finished job's counters never move again.
+ */
+import type { Redis, Result } from 'ioredis';
+import type { ScanFailure } from '../scan/scan.errors.js';
+import type { Lead } from '../scan/scan.types.js';
+import { FINISHED_STATUSES, type DomainOutcome, type JobError, type JobSnapshot, type JobStatus } from './job.types.js';
+
+export interface JobStoreOptions {
+  prefix: string;
+  /** Lifetime of a finished job's state (s). */
+  ttlSeconds: number;
+}
+
+export interface NewJob {
+  id: string;
+  domains: string[];
+  createdAt: Date;
+  timeoutAt: Date;
+  submittedBy: string | null;
+  options?: Record<string, unknown>;
+}
+
+export type RecordResult = { counted: true; snapshot: JobSnapshot } | { counted: false; reason: 'duplicate' | 'finished' | 'unknown_job' };
+
+const RECORD_SCRIPT = `
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status then return -1 end
+if status == 'completed' or status == 'failed' or status == 'cancelled' then return -2 end
+if redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2]) == 0 then return 0 end
+if ARGV[2] == 's' then
+  redis.call('HSET', KEYS[3], ARGV[1], ARGV[3])
+  redis.call('HINCRBY', KEYS[1], 'succeeded', 1)
+else
+  redis.call('HSET', KEYS[4], ARGV[1], ARGV[3])
+  redis.call('HINCRBY', KEYS[1], 'failed', 1)
+end
+local processed = redis.call('HINCRBY', KEYS[1], 'processed', 1)
+if status == 'pending' then redis.call('HSET', KEYS[1], 'status', 'running', 'started_at', ARGV[4]) end
+if processed >= tonumber(redis.call('HGET', KEYS[1], 'total')) then
+  redis.call('HSET', KEYS[1], 'status', 'completed', 'finished_at', ARGV[4])
+  for i = 1, #KEYS do redis.call('EXPIRE', KEYS[i], ARGV[5]) end
+end
+return 1
+`;
+
+const START_SCRIPT = `
+if redis.call('HGET', KEYS[1], 'status') == 'pending' then
+  redis.call('HSET', KEYS[1], 'status', 'running', 'started_at', ARGV[1])
+  return 1
+end
+return 0
+`;
+
+const FINISH_SCRIPT = `
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status then return -1 end
+if status == 'completed' or status == 'failed' or status == 'cancelled' then return 0 end
+redis.call('HSET', KEYS[1], 'status', ARGV[1], 'finished_at', ARGV[2], 'error', ARGV[3])
+for i = 1, #KEYS do redis.call('EXPIRE', KEYS[i], ARGV[4]) end
+return 1
+`;
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    scoutRecord(meta: string, done: string, results: string, errors: string, domains: string, domain: string, kind: string, payload: string, now: string, ttl: number): Result<number, Context>;
+    scoutStart(meta: string, now: string): Result<number, Context>;
+    scoutFinish(meta: string, done: string, results: string, errors: string, domains: string, status: string, now: string, error: string, ttl: number): Result<number, Context>;
+  }
+}
+
+/** Estimated seconds left from the rate so far. Pure. */
+export function estimateEtaSeconds(snapshot: Pick<JobSnapshot, 'status' | 'total' | 'processed' | 'startedAt'>, now: number): number | null {
+  if (snapshot.status !== 'running' || !snapshot.startedAt || snapshot.processed === 0) return null;
+  const elapsed = (now - Date.parse(snapshot.startedAt)) / 1000;
+  if (elapsed <= 0) return null;
+  return Math.ceil((snapshot.total - snapshot.processed) / (snapshot.processed / elapsed));
+}
+
+export function progressOf(processed: number, total: number): number {
+  return total > 0 ? Math.floor((processed * 100) / total) : 100;
+}
+
+export function createJobStore(redis: Redis, options: JobStoreOptions) {
+  const { prefix, ttlSeconds } = options;
+  redis.defineCommand('scoutRecord', { numberOfKeys: 5, lua: RECORD_SCRIPT });
+  redis.defineCommand('scoutStart', { numberOfKeys: 1, lua: START_SCRIPT });
+  redis.defineCommand('scoutFinish', { numberOfKeys: 5, lua: FINISH_SCRIPT });
+
+  const keys = (id: string) => {
+    const base = `${prefix}:job:{${id}}`;
+    return { meta: base, done: `${base}:done`, results: `${base}:results`, errors: `${base}:errors`, domains: `${base}:domains` };
+  };
+  const allKeys = (id: string) => {
+    const k = keys(id);
+    return [k.meta, k.done, k.results, k.errors, k.domains] as const;
+  };
+
+  function toSnapshot(id: string, h: Record<string, string>, now = Date.now()): JobSnapshot {
+    const total = Number(h.total);
+    const processed = Number(h.processed ?? 0);
+    const base = {
+      id,
+      status: h.status as JobStatus,
+      total,
+      processed,
+      succeeded: Number(h.succeeded ?? 0),
+      failed: Number(h.failed ?? 0),
+      progress: progressOf(processed, total),
+      createdAt: h.created_at,
+      startedAt: h.started_at || null,
+      finishedAt: h.finished_at || null,
+      timeoutAt: h.timeout_at,
+      error: h.error ? (JSON.parse(h.error) as JobError) : null,
+      submittedBy: h.submitted_by || null,
+    };
+    return { ...base, etaSeconds: estimateEtaSeconds(base, now) };
+  }
+
+  return {
+    keys,
+
+    async create(job: NewJob): Promise<JobSnapshot> {
+      const k = keys(job.id);
+      // until it finishes, a job lives as long as its timeout plus the TTL
+      const lifetime = Math.ceil((job.timeoutAt.getTime() - Date.now()) / 1000) + ttlSeconds;
+      const fields = {
+        status: 'pending',
+        total: String(job.domains.length),
+        processed: '0',
+        succeeded: '0',
+        failed: '0',
+        created_at: job.createdAt.toISOString(),
+        timeout_at: job.timeoutAt.toISOString(),
+        submitted_by: job.submittedBy ?? '',
+        options: JSON.stringify(job.options ?? {}),
+      };
+      const pipeline = redis.multi().hset(k.meta, fields).rpush(k.domains, ...job.domains);
+      for (const key of allKeys(job.id)) pipeline.expire(key, lifetime);
+      await pipeline.exec();
+      return toSnapshot(job.id, fields);
+    },
+
+    async snapshot(id: string): Promise<JobSnapshot | null> {
+      const h = await redis.hgetall(keys(id).meta);
+      return h.status ? toSnapshot(id, h) : null;
+    },
+
+    async options(id: string): Promise<Record<string, unknown> | null> {
+      const raw = await redis.hget(keys(id).meta, 'options');
+      return raw ? (JSON.parse(raw) as Record<string, unknown>) : null;
+    },
+
+    async status(id: string): Promise<JobStatus | null> {
+      return (await redis.hget(keys(id).meta, 'status')) as JobStatus | null;
+    },
+
+    /** pending -> running when a worker picks up the job's first domain. */
+    async markStarted(id: string, now = new Date()): Promise<boolean> {
+      return (await redis.scoutStart(keys(id).meta, now.toISOString())) === 1;
+    },
+
+    /** Count one finished domain (once). */
+    async record(id: string, domain: string, outcome: DomainOutcome, now = new Date()): Promise<RecordResult> {
+      const k = keys(id);
+      const payload = JSON.stringify(outcome.kind === 'succeeded' ? outcome.lead : outcome.failure);
+      const code = await redis.scoutRecord(k.meta, k.done, k.results, k.errors, k.domains, domain, outcome.kind === 'succeeded' ? 's' : 'f', payload, now.toISOString(), ttlSeconds);
+      if (code === -1) return { counted: false, reason: 'unknown_job' };
+      if (code === -2) return { counted: false, reason: 'finished' };
+      if (code === 0) return { counted: false, reason: 'duplicate' };
+      const snapshot = await this.snapshot(id);
+      return { counted: true, snapshot: snapshot! };
+    },
+
+    /** End an unfinished job as failed (timeout) or cancelled; finished results are kept. */
+    async finish(id: string, status: Extract<JobStatus, 'failed' | 'cancelled'>, error: JobError, now = new Date()): Promise<boolean> {
+      return (await redis.scoutFinish(...allKeys(id), status, now.toISOString(), JSON.stringify(error), ttlSeconds)) === 1;
+    },
+
+    async domainsPage(id: string, offset: number, limit: number): Promise<string[]> {
+      return redis.lrange(keys(id).domains, offset, offset + limit - 1);
+    },
+
+    /** Finished leads in submission order, from position `offset`, up to `limit` of them. */
+    async results(id: string, offset = 0, limit = Number.MAX_SAFE_INTEGER): Promise<{ leads: (Lead & { position: number })[]; nextOffset: number | null }> {
+      const k = keys(id);
+      const leads: (Lead & { position: number })[] = [];
+      const chunk = 1000;
+      let position = offset;
+      for (;;) {
+        const domains = await redis.lrange(k.domains, position, position + chunk - 1);
+        if (domains.length === 0) return { leads, nextOffset: null };
+        const values = await redis.hmget(k.results, ...domains);
+        for (let i = 0; i < domains.length; i++) {
+          const value = values[i];
+          if (!value) continue;
+          if (leads.length === limit) return { leads, nextOffset: position + i };
+          leads.push({ ...(JSON.parse(value) as Lead), position: position + i });
+        }
+        position += domains.length;
+      }
+    },
+
+    async errors(id: string): Promise<ScanFailure[]> {
+      const values = await redis.hvals(keys(id).errors);
+      return values.map((v) => JSON.parse(v) as ScanFailure).sort((a, b) => a.timestamp.localeCompare(b.timestamp) || a.domain.localeCompare(b.domain));
+    },
+
+    isFinished: (status: JobStatus | null) => status !== null && FINISHED_STATUSES.has(status),
+  };
+}
+
+export type JobStore = ReturnType<typeof createJobStore>;

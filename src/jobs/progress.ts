@@ -1,0 +1,197 @@
+/**
+ * Live progress over Redis pub/sub (graphql-redis-subscriptions), so any API process can serve
+ * any subscriber. Workers publish snapshots (state changes at once, other progress coalesced)
+ * and each lead as it finishes; subscribers get the current snapshot first (pub/sub has no
+ * replay), then live events, a heartbeat snapshot at least every 5 s, and the end.
+ */
+import { RedisPubSub } from 'graphql-redis-subscriptions';
+import type { Redis } from 'ioredis';
+import type { Lead } from '../scan/scan.types.js';
+import type { JobStore } from './job.store.js';
+import { FINISHED_STATUSES, type JobSnapshot } from './job.types.js';
+
+export const progressChannel = (prefix: string, id: string) => `${prefix}:progress:${id}`;
+export const resultsChannel = (prefix: string, id: string) => `${prefix}:results:${id}`;
+
+export interface ProgressBus {
+  publishSnapshot(snapshot: JobSnapshot): Promise<void>;
+  publishLead(jobId: string, lead: Lead): Promise<void>;
+  /** Subscribe to a channel; resolves once Redis confirmed the subscription. */
+  subscribe<T>(channel: string, onMessage: (message: T) => void): Promise<() => void>;
+  close(): Promise<void>;
+}
+
+export function createProgressBus(publisher: Redis, subscriber: Redis, prefix: string): ProgressBus {
+  const pubsub = new RedisPubSub({ publisher, subscriber });
+  return {
+    publishSnapshot: (snapshot) => pubsub.publish(progressChannel(prefix, snapshot.id), snapshot),
+    publishLead: (jobId, lead) => pubsub.publish(resultsChannel(prefix, jobId), lead),
+    async subscribe(channel, onMessage) {
+      const id = await pubsub.subscribe(channel, onMessage);
+      return () => pubsub.unsubscribe(id);
+    },
+    async close() {
+      // the connections are the caller's: it quits them
+    },
+  };
+}
+
+/**
+ * Coalesce progress publications per job: a status change goes out at once, other snapshots at
+ * most every `intervalMs` (the last one always goes out).
+ */
+export function createProgressPublisher(bus: ProgressBus, intervalMs = 250) {
+  const pending = new Map<string, { snapshot: JobSnapshot; timer: NodeJS.Timeout }>();
+  const lastSent = new Map<string, { at: number; status: string }>();
+
+  const send = (snapshot: JobSnapshot) => {
+    lastSent.set(snapshot.id, { at: Date.now(), status: snapshot.status });
+    if (FINISHED_STATUSES.has(snapshot.status)) lastSent.delete(snapshot.id);
+    return bus.publishSnapshot(snapshot).catch(() => {});
+  };
+
+  return {
+    publish(snapshot: JobSnapshot): Promise<void> {
+      const previous = lastSent.get(snapshot.id);
+      const queued = pending.get(snapshot.id);
+      if (!previous || previous.status !== snapshot.status || FINISHED_STATUSES.has(snapshot.status)) {
+        if (queued) {
+          clearTimeout(queued.timer);
+          pending.delete(snapshot.id);
+        }
+        return send(snapshot);
+      }
+      if (queued) {
+        if (snapshot.processed >= queued.snapshot.processed) queued.snapshot = snapshot;
+        return Promise.resolve();
+      }
+      const wait = Math.max(0, previous.at + intervalMs - Date.now());
+      if (wait === 0) return send(snapshot);
+      const timer = setTimeout(() => {
+        const entry = pending.get(snapshot.id);
+        pending.delete(snapshot.id);
+        if (entry) void send(entry.snapshot);
+      }, wait);
+      timer.unref();
+      pending.set(snapshot.id, { snapshot, timer });
+      return Promise.resolve();
+    },
+    /** Send everything still queued (shutdown). */
+    async flush() {
+      const entries = [...pending.values()];
+      pending.clear();
+      for (const entry of entries) clearTimeout(entry.timer);
+      await Promise.all(entries.map((e) => send(e.snapshot)));
+    },
+  };
+}
+
+/** A push queue turned into an async iterator that ends when `end()` is called. */
+function createEventQueue<T>() {
+  const items: T[] = [];
+  let wake: (() => void) | undefined;
+  return {
+    push(item: T) {
+      items.push(item);
+      wake?.();
+    },
+    async next(timeoutMs: number): Promise<T | undefined> {
+      if (items.length) return items.shift();
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, timeoutMs);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = undefined;
+      return items.shift();
+    },
+  };
+}
+
+export interface WatchOptions {
+  heartbeatMs?: number;
+  signal?: AbortSignal;
+  /** Called on heartbeats (e.g. to apply a lazy job timeout) before reading the snapshot. */
+  refresh?: (id: string) => Promise<JobSnapshot | null>;
+}
+
+/**
+ * The progress stream of one job: the current snapshot first, then every change with
+ * monotonically growing `processed` (events from several workers may cross), a snapshot read
+ * from Redis whenever `heartbeatMs` pass without one, and nothing after the final event.
+ */
+export async function* watchJobProgress(bus: ProgressBus, store: JobStore, prefix: string, id: string, options: WatchOptions = {}): AsyncGenerator<JobSnapshot> {
+  const { heartbeatMs = 5000, signal } = options;
+  const refresh = options.refresh ?? ((jobId: string) => store.snapshot(jobId));
+  const queue = createEventQueue<JobSnapshot>();
+  // subscribe first, then read the snapshot: nothing published in between is lost
+  const unsubscribe = await bus.subscribe<JobSnapshot>(progressChannel(prefix, id), (s) => queue.push(s));
+  try {
+    let last = await refresh(id);
+    if (!last) return;
+    yield last;
+    while (!FINISHED_STATUSES.has(last.status) && !signal?.aborted) {
+      let next = await queue.next(heartbeatMs);
+      if (!next) {
+        next = (await refresh(id)) ?? undefined;
+        if (!next) return;
+        // a heartbeat repeats the state even when nothing moved
+        if (next.processed < last.processed) next = { ...last, etaSeconds: next.etaSeconds };
+        last = next;
+        yield next;
+        continue;
+      }
+      const finished = FINISHED_STATUSES.has(next.status);
+      if (next.processed < last.processed && !finished) continue;
+      if (next.processed === last.processed && next.status === last.status) continue;
+      if (finished && next.processed < last.processed) next = { ...next, processed: last.processed };
+      last = next;
+      yield next;
+    }
+  } finally {
+    unsubscribe();
+  }
+}
+
+/** The leads of a job as they finish; ends when the job ends. */
+export async function* watchJobResults(bus: ProgressBus, store: JobStore, prefix: string, id: string, options: WatchOptions = {}): AsyncGenerator<Lead> {
+  const { heartbeatMs = 5000, signal } = options;
+  const refresh = options.refresh ?? ((jobId: string) => store.snapshot(jobId));
+  const queue = createEventQueue<{ lead?: Lead; snapshot?: JobSnapshot }>();
+  const unsubLeads = await bus.subscribe<Lead>(resultsChannel(prefix, id), (lead) => queue.push({ lead }));
+  const unsubProgress = await bus.subscribe<JobSnapshot>(progressChannel(prefix, id), (snapshot) => queue.push({ snapshot }));
+  try {
+    const start = await refresh(id);
+    if (!start) return;
+    // leads finished before we subscribed come from the store, then live ones (deduped)
+    const seen = new Set<string>();
+    for (const lead of (await store.results(id)).leads) {
+      seen.add(lead.domain);
+      const { position: _position, ...plain } = lead;
+      yield plain as Lead;
+    }
+    let finished = FINISHED_STATUSES.has(start.status);
+    while (!finished && !signal?.aborted) {
+      const event = await queue.next(heartbeatMs);
+      if (event?.lead) {
+        if (seen.has(event.lead.domain)) continue;
+        seen.add(event.lead.domain);
+        yield event.lead;
+      } else {
+        const snapshot = event?.snapshot ?? (await refresh(id));
+        finished = !snapshot || FINISHED_STATUSES.has(snapshot.status);
+      }
+    }
+    // leads whose events raced the final snapshot
+    for (const lead of (await store.results(id)).leads) {
+      if (seen.has(lead.domain)) continue;
+      const { position: _position, ...plain } = lead;
+      yield plain as Lead;
+    }
+  } finally {
+    unsubLeads();
+    unsubProgress();
+  }
+}

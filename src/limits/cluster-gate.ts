@@ -1,0 +1,60 @@
+/**
+ * Cluster-wide query gate (`SCOUT_RATE_SCOPE=cluster`): the same budgets shared by every worker
+ * through Redis. A GCRA token bucket in one Lua script (atomic, Redis' own clock, so worker
+ * clocks may drift), and backoff pauses stored in Redis so one worker's throttle signal holds
+ * every worker back.
+ */
+import type { Redis, Result } from 'ioredis';
+import type { QueryGate } from '../scan/rate-gate.js';
+import { createUpstreamBackoff, type UpstreamBackoff } from './backoff-state.js';
+import { rateFor, sleep, type GateOptions } from './local-gate.js';
+
+// KEYS[1] = bucket key, KEYS[2] = pause key; ARGV[1] = interval (µs), ARGV[2] = burst.
+// Returns the wait in µs before the reserved token is due (or the pause left).
+const RESERVE_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local pause = redis.call('PTTL', KEYS[2])
+if pause > 0 then return -pause * 1000 end
+local interval = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+tat = math.max(tat, now - burst * interval) + interval
+redis.call('SET', KEYS[1], tostring(tat), 'PX', math.ceil((tat - now) / 1000) + 1000)
+return math.max(0, tat - now)
+`;
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    scoutReserve(bucket: string, pause: string, intervalUs: number, burst: number): Result<number, Context>;
+  }
+}
+
+export function createClusterGate(redis: Redis, prefix: string, options: GateOptions): QueryGate {
+  redis.defineCommand('scoutReserve', { numberOfKeys: 2, lua: RESERVE_SCRIPT });
+  const burstOf = options.burst ?? ((rate: number) => Math.max(1, Math.floor(rate)));
+  // backoff levels are per process; the pause they produce is shared
+  const backoffs = new Map<string, UpstreamBackoff>();
+  const key = (kind: string, upstream: string) => `${prefix}:rate:{${upstream}}:${kind}`;
+
+  return {
+    async acquire(upstream, signal) {
+      const rate = rateFor(upstream, options);
+      for (;;) {
+        const waitUs = await redis.scoutReserve(key('bucket', upstream), key('pause', upstream), Math.round(1e6 / rate), burstOf(rate));
+        if (waitUs >= 0) return sleep(Math.ceil(waitUs / 1000), signal);
+        await sleep(Math.ceil(-waitUs / 1000), signal);
+      }
+    },
+    reportRateLimited(upstream, retryAfterMs) {
+      let backoff = backoffs.get(upstream);
+      if (!backoff) backoffs.set(upstream, (backoff = createUpstreamBackoff(options.backoffMs)));
+      const pause = backoff.onRateLimited(Date.now(), retryAfterMs);
+      // NX: do not shorten a longer pause another worker set
+      void redis.set(key('pause', upstream), '1', 'PX', pause, 'NX').catch(() => {});
+    },
+    reportSuccess(upstream) {
+      backoffs.get(upstream)?.onSuccess();
+    },
+  };
+}

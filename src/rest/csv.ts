@@ -1,0 +1,16 @@
+/** Leads as CSV (RFC 4180): header row of the lead fields, list fields joined with `;`. Pure. */
+import { LEAD_FIELDS, type Lead } from '../scan/scan.types.js';
+
+function cell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  let text = Array.isArray(value) ? value.join(';') : String(value);
+  // a cell starting with = + - @ would run as a formula in a spreadsheet (CSV injection)
+  if (/^[=+\-@\t\r]/.test(text) && typeof value === 'string') text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function leadsToCsv(leads: readonly Lead[]): string {
+  const lines = [LEAD_FIELDS.join(',')];
+  for (const lead of leads) lines.push(LEAD_FIELDS.map((field) => cell(lead[field])).join(','));
+  return `${lines.join('\r\n')}\r\n`;
+}

@@ -1,0 +1,77 @@
+/**
+ * The composition root: builds every dependency once. The API and the worker are two modes of
+ * one build: `npm start` = API + in-process worker, `npm run worker` = worker only.
+ */
+import type { Redis } from 'ioredis';
+import type { Config } from './config.js';
+import { createRedis } from './infra/redis.js';
+import { createJobStore } from './jobs/job.store.js';
+import { createProgressBus, createProgressPublisher } from './jobs/progress.js';
+import { createQueues } from './jobs/queue.js';
+import { noopSink, type ResultSink } from './jobs/result-sink.js';
+import { createClusterGate } from './limits/cluster-gate.js';
+import { createLocalGate } from './limits/local-gate.js';
+import type { Logger } from './logger.js';
+import { createRdapBootstrap } from './scan/rdap/rdap.bootstrap.js';
+import type { ScanDeps } from './scan/scan-domain.js';
+import { createBulkScanService, type JobArchive } from './services/bulk-scan.service.js';
+import type { Services } from './services/services.js';
+import { createSingleScanService } from './services/single-scan.service.js';
+import { createScanWorker } from './worker/worker.js';
+
+export interface RuntimeOptions {
+  config: Config;
+  logger: Logger;
+  redisUrl: string;
+  /** Run a worker in this process. */
+  worker: boolean;
+  sink?: ResultSink;
+  archive?: JobArchive;
+  /** Test hook: a fixed clock for scoring. */
+  now?: () => Date;
+  /** Heartbeat of subscriptions (ms); 5000 by default. */
+  heartbeatMs?: number;
+}
+
+export async function buildRuntime(options: RuntimeOptions) {
+  const { config, logger, redisUrl } = options;
+  const sink = options.sink ?? noopSink;
+  const redis: Redis = createRedis(redisUrl, 'scout');
+  const subscriber: Redis = createRedis(redisUrl, 'scout-sub');
+  const prefix = config.jobs.redisPrefix;
+
+  const store = createJobStore(redis, { prefix, ttlSeconds: config.jobs.ttlSeconds });
+  const bus = createProgressBus(redis, subscriber, prefix);
+  const publisher = createProgressPublisher(bus);
+  const gateOptions = { dnsRate: config.limits.dnsRate, whoisRate: config.limits.whoisRate, backoffMs: config.limits.backoffMs };
+  const gate = config.limits.scope === 'cluster' ? createClusterGate(redis, prefix, gateOptions) : createLocalGate(gateOptions);
+  const scanDeps: ScanDeps = { config: config.scan, gate, bootstrap: createRdapBootstrap({ url: config.scan.rdapBootstrapUrl }), now: options.now };
+  const queues = createQueues(config, redisUrl);
+  const bulk = createBulkScanService({ config, store, queues, publisher, sink, archive: options.archive });
+  const services: Services = {
+    singleScan: createSingleScanService(config, scanDeps, (lead) => sink.saveLead(null, null, lead)),
+    bulk,
+    progress: { bus, store, prefix, heartbeatMs: options.heartbeatMs ?? 5000, refresh: (id) => bulk.get(id).catch(() => null) },
+  };
+  const worker = options.worker
+    ? createScanWorker({ config, redisUrl, logger, store, scan: scanDeps, publisher, bus, sink, bulk })
+    : undefined;
+
+  return {
+    services,
+    store,
+    queues,
+    worker,
+    redis,
+    health: { redis: () => redis.ping() },
+    async close() {
+      await worker?.close();
+      await publisher.flush();
+      await sink.drain();
+      await queues.close();
+      await Promise.all([redis.quit(), subscriber.quit()]);
+    },
+  };
+}
+
+export type Runtime = Awaited<ReturnType<typeof buildRuntime>>;

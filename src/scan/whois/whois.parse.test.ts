@@ -1,0 +1,433 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseWhoisDate } from './whois.dates.js';
+import { classifyWhoisReply, detectWhoisNotFound, detectWhoisThrottle, parseWhois } from './whois.parse.js';
+
+const FIXTURES = path.join(process.cwd(), 'test/fixtures');
+const LIKEXIAN = path.join(FIXTURES, 'whois/likexian');
+
+function read(file: string): string {
+  return readFileSync(file, 'utf8');
+}
+
+/** Raw replies of a likexian folder (the `.json` expectations and `.pre` variants left out). */
+function likexianReplies(folder: 'noterror' | 'notfound'): [string, string][] {
+  const dir = path.join(LIKEXIAN, folder);
+  return readdirSync(dir)
+    .filter((file) => !file.endsWith('.json') && !file.endsWith('.pre'))
+    .sort()
+    .map((file) => [file, read(path.join(dir, file))]);
+}
+
+interface DnsCase {
+  kind: string;
+  domain: string;
+  whois: { raw: string; fault?: { kind: string; reply?: string; times?: number } };
+  expect: {
+    failed?: boolean;
+    scan_status?: string;
+    registrar?: string | null;
+    created_at?: string | null;
+    expires_at?: string | null;
+    nameservers?: string[] | null;
+  };
+}
+
+const dnsCases = (JSON.parse(read(path.join(FIXTURES, 'dns-cases.json'))) as { cases: DnsCase[] }).cases;
+
+describe('parseWhoisDate', () => {
+  it.each([
+    ['2031-01-05T10:00:00Z', '2031-01-05'],
+    ['1997-09-15T00:00:00-0700', '1997-09-15'],
+    ['2001-06-14-T10:32:43Z', '2001-06-14'],
+    ['2016-Jun-14.', '2016-06-14'],
+    ['13-Nov-2007', '2007-11-13'],
+    ['31 May 1999', '1999-05-31'],
+    ['30th April 2003 at 00:00:00.000', '2003-04-30'],
+    ['Tue Oct 09 2001', '2001-10-09'],
+    ['Tue Oct 09 00:00:00 GMT 2001', '2001-10-09'],
+    ['October 9, 2001', '2001-10-09'],
+    ['15.12.2015 09:48:01', '2015-12-15'],
+    ['4.7.2020 10:15:55', '2020-07-04'],
+    ['2002.09.19 13:00:00', '2002-09-19'],
+    ['2001/05/14', '2001-05-14'],
+    ['2012. 05. 19.', '2012-05-19'],
+    ['19961206 #24302', '1996-12-06'],
+    ['11-07-2017', '2017-07-11'],
+    ['12/18/2001', '2001-12-18'],
+    ['2011-07-21 18:03:50+03', '2011-07-21'],
+    ['2020-05-23 (YYYY-MM-DD)', '2020-05-23'],
+  ])('reads %s as the calendar date written', (value, iso) => {
+    expect(parseWhoisDate(value)).toBe(iso);
+  });
+
+  it('reads an ambiguous slash date month first unless the reply declares DD/MM/YYYY', () => {
+    expect(parseWhoisDate('01/03/2022')).toBe('2022-01-03');
+    expect(parseWhoisDate('01/03/2022', 'dmy')).toBe('2022-03-01');
+    expect(parseWhoisDate('25/03/2022')).toBe('2022-03-25');
+  });
+
+  it('refuses bounds, impossible dates and text', () => {
+    expect(parseWhoisDate('before 1 January 1996')).toBeNull();
+    expect(parseWhoisDate('2021-02-30')).toBeNull();
+    expect(parseWhoisDate('Connected')).toBeNull();
+    expect(parseWhoisDate('')).toBeNull();
+  });
+});
+
+describe('parseWhois', () => {
+  it('reads the ICANN key: value layout, upper-case name servers lowercased and sorted', () => {
+    const raw = [
+      '   Domain Name: EXAMPLE.COM',
+      '   Registrar WHOIS Server: whois.tucows.com',
+      '   Registrar URL: http://www.tucows.com',
+      '   Creation Date: 2013-07-19T04:00:00Z',
+      '   Registry Expiry Date: 2031-07-19T04:00:00Z',
+      '   Registrar: Tucows Domains Inc.',
+      '   Registrar IANA ID: 69',
+      '   Name Server: NS2.EXAMPLE.COM',
+      '   Name Server: NS1.EXAMPLE.COM',
+    ].join('\n');
+    expect(parseWhois('example.com', raw)).toEqual({
+      registrar: 'Tucows Domains Inc.',
+      created_at: '2013-07-19',
+      expires_at: '2031-07-19',
+      nameservers: ['ns1.example.com', 'ns2.example.com'],
+    });
+  });
+
+  it('takes the Nominet registrar from the line under `Registrar:` without its tag', () => {
+    const raw = [
+      '    Registrar:',
+      '        OVH sas [Tag = OVH]',
+      '        URL: https://www.ovh.com',
+      '',
+      '    Relevant dates:',
+      '        Registered on: 13-Nov-2007',
+      '        Expiry date:  13-Nov-2031',
+      '',
+      '    Name servers:',
+      '        ns1.example.co.uk         1.2.3.4',
+      '        ns2.example.co.uk',
+    ].join('\n');
+    expect(parseWhois('example.co.uk', raw)).toEqual({
+      registrar: 'OVH sas',
+      created_at: '2007-11-13',
+      expires_at: '2031-11-13',
+      nameservers: ['ns1.example.co.uk', 'ns2.example.co.uk'],
+    });
+  });
+
+  it('reads the SIDN block layout: registrar first value line, `Domain nameservers:` block, no expiry', () => {
+    const raw = [
+      'Domain name: example.nl',
+      'Registrar:',
+      '   IONOS SE',
+      '   Postbus 100',
+      '',
+      'Creation Date: 2002-01-03',
+      '',
+      'Domain nameservers:',
+      '   ns1.example.nl',
+      '   ns2.example.nl',
+      '',
+      'Record maintained by: NL Domain Registry',
+    ].join('\n');
+    expect(parseWhois('example.nl', raw)).toEqual({
+      registrar: 'IONOS SE',
+      created_at: '2002-01-03',
+      expires_at: null,
+      nameservers: ['ns1.example.nl', 'ns2.example.nl'],
+    });
+  });
+
+  it('takes the EURid registrar from `Name:` in the Registrar block, not the technical contact', () => {
+    const raw = [
+      'Domain: example.eu',
+      '',
+      'Technical:',
+      '        Organisation: Some Tech Ltd',
+      '',
+      'Registrar:',
+      '        Name: Tucows Domains Inc.',
+      '        Website: https://www.tucows.com',
+      '',
+      'Name servers:',
+      '        ns1.example.eu',
+    ].join('\n');
+    const parsed = parseWhois('example.eu', raw);
+    expect(parsed.registrar).toBe('Tucows Domains Inc.');
+    expect(parsed.nameservers).toEqual(['ns1.example.eu']);
+  });
+
+  it('reads the TRABIS (.tr) layout: `** Registrar:` organization, `** Domain Servers:`, dotted dates', () => {
+    const raw = [
+      '** Domain Name: example.com.tr',
+      '** Registrar:',
+      'NIC Handle\t\t: tyh55',
+      'Organization Name\t: Atak Domain Bilgi Teknolojileri A.Ş.',
+      '',
+      '** Domain Servers:',
+      'ns1.example.com.tr',
+      'ns2.example.com.tr 1.2.3.4',
+      '',
+      '** Additional Info:',
+      'Created on..............: 2016-Jun-14.',
+      'Expires on..............: 2029-Jun-14.',
+    ].join('\n');
+    expect(parseWhois('example.com.tr', raw)).toEqual({
+      registrar: 'Atak Domain Bilgi Teknolojileri A.Ş.',
+      created_at: '2016-06-14',
+      expires_at: '2029-06-14',
+      nameservers: ['ns1.example.com.tr', 'ns2.example.com.tr'],
+    });
+  });
+
+  it('reads AFNIC: the domain paragraph wins over the registrar and contact paragraphs', () => {
+    const raw = [
+      'domain:      example.fr',
+      'registrar:   IONOS SE',
+      'Expiry Date: 2031-01-05T10:00:00Z',
+      'created:     2010-01-05T10:00:00Z',
+      '',
+      'nserver:     ns1.example.fr',
+      '',
+      'registrar:   IONOS SE',
+      'registered:  1999-10-21T12:00:00Z',
+      '',
+      'nic-hdl:     ANO00-FRNIC',
+      'changed:     2018-12-26T12:48:55Z nic@nic.fr',
+    ].join('\n');
+    expect(parseWhois('example.fr', raw)).toEqual({
+      registrar: 'IONOS SE',
+      created_at: '2010-01-05',
+      expires_at: '2031-01-05',
+      nameservers: ['ns1.example.fr'],
+    });
+  });
+
+  it('reads DENIC replies, which only list name servers', () => {
+    const raw = 'Domain: example.de\nNserver: ns1.example.de\nNserver: ns2.example.de\nStatus: connect\nChanged: 2025-02-26T21:44:25+01:00\n';
+    expect(parseWhois('example.de', raw)).toEqual({
+      registrar: null,
+      created_at: null,
+      expires_at: null,
+      nameservers: ['ns1.example.de', 'ns2.example.de'],
+    });
+  });
+
+  it('reads JPRS bracket labels', () => {
+    const raw = [
+      'Domain Information:',
+      'a. [Domain Name]                EXAMPLE.JP',
+      'p. [Name Server]                ns1.example.jp',
+      '[Created on]                    2001/05/14',
+      '[Expires on]                    2020/05/31',
+    ].join('\n');
+    const parsed = parseWhois('example.jp', raw);
+    expect(parsed).toMatchObject({ created_at: '2001-05-14', expires_at: '2020-05-31', nameservers: ['ns1.example.jp'] });
+  });
+
+  it('reads SWITCH tab-separated labels and a name server block with glue on each line', () => {
+    const raw = [
+      'Domain name\texample.ch',
+      'Registrar\tGandi SAS',
+      'boulevard Massena 63-65',
+      '',
+      'Name servers',
+      'ns2.example.ch\t130.59.31.29',
+      'ns2.example.ch\t2001:620:0:ff::2f',
+      'ns1.example.ch\t130.59.31.26',
+      '',
+      'First registration date\t31 May 1999',
+    ].join('\n');
+    expect(parseWhois('example.ch', raw)).toEqual({
+      registrar: 'Gandi SAS',
+      created_at: '1999-05-31',
+      expires_at: null,
+      nameservers: ['ns1.example.ch', 'ns2.example.ch'],
+    });
+  });
+
+  it('reads TWNIC sentence labels written after the contact blocks', () => {
+    const raw = [
+      'Domain Name: example.tw',
+      '   Technical Contact:',
+      '      Not displayed due to GDPR',
+      '   Record expires on 2020-05-23 (YYYY-MM-DD)',
+      '   Record created on 2008-05-23 (YYYY-MM-DD)',
+      '   Domain servers in listed order:',
+      '      ns1.example.tw      ',
+      'Registration Service Provider: GANDI SAS',
+    ].join('\n');
+    expect(parseWhois('example.tw', raw)).toEqual({
+      registrar: 'GANDI SAS',
+      created_at: '2008-05-23',
+      expires_at: '2020-05-23',
+      nameservers: ['ns1.example.tw'],
+    });
+  });
+
+  it('strips glue in parentheses, status marks and trailing dots from name servers, and dedupes', () => {
+    const raw = [
+      'nserver: NS1.Example.com. (1.2.3.4)',
+      'nserver: ns2.example.com [OK]',
+      'nserver: ns1.example.com',
+      'nserver: 192.0.2.1',
+    ].join('\n');
+    expect(parseWhois('example.com', raw).nameservers).toEqual(['ns1.example.com', 'ns2.example.com']);
+  });
+
+  it('never takes a registrar URL, IANA ID or WHOIS server for the name', () => {
+    const raw = 'Registrar: http://www.example-registrar.com\nRegistrar: 1234\nRegistrar: whois.example.net\n';
+    expect(parseWhois('example.com', raw).registrar).toBeNull();
+  });
+
+  it('takes the registrar name over its handle (SK-NIC)', () => {
+    const raw = 'Domain: example.sk\n\nRegistrar:                    ACTI-0024\nName:                         ACTIVE 24, s.r.o.\n';
+    expect(parseWhois('example.sk', raw).registrar).toBe('ACTIVE 24, s.r.o.');
+  });
+
+  it('returns all nulls for text that is not a record', () => {
+    expect(parseWhois('example.com', 'hello world\n')).toEqual({
+      registrar: null,
+      created_at: null,
+      expires_at: null,
+      nameservers: null,
+    });
+  });
+
+  describe('on the dns-cases fixtures', () => {
+    // A throttle that clears (`times: 1`) still ends with the record, so those cases count too.
+    const parsable = dnsCases.filter((c) => !c.expect.failed && c.expect.scan_status !== 'whois_failed');
+
+    it.each(parsable.map((c) => [c.domain, c] as const))('parses %s to its expected registration', (_, c) => {
+      expect(parseWhois(c.domain, c.whois.raw)).toEqual({
+        registrar: c.expect.registrar,
+        created_at: c.expect.created_at,
+        expires_at: c.expect.expires_at,
+        nameservers: c.expect.nameservers,
+      });
+    });
+  });
+});
+
+describe('detectWhoisThrottle', () => {
+  const throttledDir = path.join(FIXTURES, 'whois/throttled');
+  const throttled = readdirSync(throttledDir).filter((file) => file.endsWith('.txt'));
+
+  it('has throttle fixtures to check', () => {
+    expect(throttled.length).toBeGreaterThanOrEqual(20);
+  });
+
+  it.each(throttled)('detects the rate-limit reply %s', (file) => {
+    expect(detectWhoisThrottle(read(path.join(throttledDir, file)))).toBe(true);
+  });
+
+  it.each(dnsCases.filter((c) => c.whois.fault?.reply).map((c) => [c.domain, c.whois.fault?.reply ?? ''] as const))(
+    'detects the THROTTLE reply of dns case %s',
+    (_, reply) => {
+      expect(detectWhoisThrottle(reply)).toBe(true);
+    },
+  );
+
+  it.each([
+    'WHOIS LIMIT EXCEEDED - SEE WWW.PIR.ORG/WHOIS FOR DETAILS',
+    'Error: limit exceeded',
+    'Too many requests, slow down',
+    'Query rate limit exceeded. Please wait.',
+    'Try again later.',
+    '% Error: 55000000002 Connection refused; access control limit reached.',
+    'Your connection limit exceeded.',
+    '',
+    '  \n \r\n',
+  ])('detects the spec pattern %j', (reply) => {
+    expect(detectWhoisThrottle(reply)).toBe(true);
+  });
+
+  it('ignores rate limits mentioned in terms of use', () => {
+    const nominetTerms =
+      'which includes restrictions on: (A) use of the data for advertising, or its\n' +
+      'repackaging, recompilation, redistribution or reuse (B) obscuring, removing\n' +
+      'or hiding any or all of this notice and (C) exceeding query rate or volume\n' +
+      'limits. The data is provided on an \'as-is\' basis.\n';
+    expect(detectWhoisThrottle(`Domain name: example.uk\n${nominetTerms}`)).toBe(false);
+    expect(detectWhoisThrottle('Access to the Whois and RDAP services is rate limited. For more\n')).toBe(false);
+  });
+
+  it.each(likexianReplies('noterror'))('does not fire on the record %s', (_, raw) => {
+    expect(detectWhoisThrottle(raw)).toBe(false);
+  });
+
+  it.each(likexianReplies('notfound'))('does not fire on the not-found reply %s', (_, raw) => {
+    expect(detectWhoisThrottle(raw)).toBe(false);
+  });
+
+  it.each(dnsCases.map((c) => [c.domain, c.whois.raw] as const))('does not fire on the dns case reply of %s', (_, raw) => {
+    expect(detectWhoisThrottle(raw)).toBe(false);
+  });
+});
+
+describe('detectWhoisNotFound', () => {
+  it.each(likexianReplies('notfound'))('detects the not-found reply %s', (_, raw) => {
+    expect(detectWhoisNotFound(raw)).toBe(true);
+  });
+
+  it.each(likexianReplies('noterror'))('does not fire on the record %s', (_, raw) => {
+    expect(detectWhoisNotFound(raw)).toBe(false);
+  });
+
+  // The nxdomain cases hold real "No match for" replies: their domains are not registered.
+  const unregistered = dnsCases.filter((c) => c.kind === 'nxdomain');
+  const registered = dnsCases.filter((c) => c.kind !== 'nxdomain');
+
+  it.each(registered.map((c) => [c.domain, c.whois.raw] as const))('does not fire on the record of dns case %s', (_, raw) => {
+    expect(detectWhoisNotFound(raw)).toBe(false);
+  });
+
+  it.each(unregistered.map((c) => [c.domain, c.whois.raw] as const))('detects the reply of nxdomain case %s', (_, raw) => {
+    expect(detectWhoisNotFound(raw)).toBe(true);
+  });
+
+  it.each([
+    'No match for "EXAMPLE.COM".',
+    'NOT FOUND',
+    'No entries found for the selected source(s).',
+    'Domain not found.',
+    'Domain: example.de\nStatus: free',
+    '>>> Domain example.love is available for registration',
+  ])('detects %j', (reply) => {
+    expect(detectWhoisNotFound(reply)).toBe(true);
+  });
+
+  it('ignores availability mentioned in terms of use', () => {
+    const terms =
+      '%- persons to check whether a specific domain name is still available or not\n' +
+      'Note that the lack of a whois record for a particular domain does not indicate that the name is available for registration.\n';
+    expect(detectWhoisNotFound(`Domain: example.be\n${terms}`)).toBe(false);
+  });
+});
+
+describe('classifyWhoisReply', () => {
+  it('calls AFNIC\'s "Too many requests" refusal throttled although it also says "No entries found"', () => {
+    const raw = read(path.join(FIXTURES, 'whois/throttled/whois.nic.fr__fr__response_throttled.txt'));
+    expect(classifyWhoisReply('google.fr', raw)).toEqual({ kind: 'throttled' });
+  });
+
+  it('calls a "No match" reply not found', () => {
+    expect(classifyWhoisReply('example.com', 'No match for "EXAMPLE.COM".\n')).toEqual({ kind: 'not_found' });
+  });
+
+  it('calls an empty reply throttled', () => {
+    expect(classifyWhoisReply('example.com', '')).toEqual({ kind: 'throttled' });
+  });
+
+  it('parses a record', () => {
+    const reply = classifyWhoisReply('example.de', 'Domain: example.de\nNserver: ns1.example.de\n');
+    expect(reply).toEqual({
+      kind: 'registered',
+      registration: { registrar: null, created_at: null, expires_at: null, nameservers: ['ns1.example.de'] },
+    });
+  });
+});

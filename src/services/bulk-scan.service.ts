@@ -1,0 +1,165 @@
+/**
+ * Bulk scans: validate and normalise the list, create the job in Redis, enqueue one unit per
+ * domain in bulk, and read job state back (with the job timeout applied lazily on read, so a
+ * job with no live worker still ends on time).
+ */
+import { randomBytes } from 'node:crypto';
+import type { Config } from '../config.js';
+import type { JobStore } from '../jobs/job.store.js';
+import { FINISHED_STATUSES, type JobSnapshot } from '../jobs/job.types.js';
+import type { createProgressPublisher } from '../jobs/progress.js';
+import { domainJobOptions, type Queues } from '../jobs/queue.js';
+import type { ResultSink } from '../jobs/result-sink.js';
+import { normalizeDomainList } from '../scan/normalize.js';
+import type { ScanFailure } from '../scan/scan.errors.js';
+import type { Lead } from '../scan/scan.types.js';
+import { InputError, NotFoundError, StateError } from './input.errors.js';
+
+export interface StartBulkResult {
+  job: JobSnapshot;
+  total: number;
+  rejected: { input: string; error: string }[];
+  duplicates: number;
+}
+
+/** Where finished jobs are read from once their Redis state has expired (the database). */
+export interface JobArchive {
+  snapshot(id: string): Promise<JobSnapshot | null>;
+  results(id: string): Promise<Lead[]>;
+  errors(id: string): Promise<ScanFailure[]>;
+}
+
+export interface BulkScanDeps {
+  config: Config;
+  store: JobStore;
+  queues: Queues;
+  publisher: ReturnType<typeof createProgressPublisher>;
+  sink: ResultSink;
+  archive?: JobArchive;
+  now?: () => Date;
+}
+
+export const jobTimeoutMs = (config: Config, total: number) =>
+  Math.max(config.jobs.timeoutMinMs, Math.ceil((config.jobs.timeoutMsPer100 * total) / 100));
+
+const ENQUEUE_CHUNK = 2000;
+
+export function createBulkScanService(deps: BulkScanDeps) {
+  const { config, store, queues, publisher, sink } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  function validateList(input: unknown): unknown[] {
+    if (input === undefined || input === null) {
+      throw new InputError('field required: domain_list', [{ loc: ['body', 'domain_list'], msg: 'field required', type: 'value_error.missing' }]);
+    }
+    if (!Array.isArray(input)) {
+      throw new InputError('domain_list must be a list of strings', [{ loc: ['body', 'domain_list'], msg: 'value is not a valid list', type: 'type_error.list' }]);
+    }
+    if (input.length === 0) {
+      throw new InputError('domain_list is empty', [{ loc: ['body', 'domain_list'], msg: 'ensure this value has at least 1 items', type: 'value_error.list.min_items' }]);
+    }
+    if (input.length > config.jobs.maxBulk) {
+      throw new InputError(`domain_list has ${input.length} entries; the maximum is ${config.jobs.maxBulk}`, [
+        { loc: ['body', 'domain_list'], msg: `ensure this value has at most ${config.jobs.maxBulk} items`, type: 'value_error.list.max_items' },
+      ]);
+    }
+    const notString = input.findIndex((x) => typeof x !== 'string');
+    if (notString >= 0) {
+      throw new InputError(`domain_list[${notString}] is not a string`, [{ loc: ['body', 'domain_list', notString], msg: 'str type expected', type: 'type_error.str' }]);
+    }
+    return input;
+  }
+
+  /** Finish a job whose time is up (lazy, idempotent); returns the fresh snapshot. */
+  async function applyTimeout(snapshot: JobSnapshot): Promise<JobSnapshot> {
+    if (FINISHED_STATUSES.has(snapshot.status) || Date.parse(snapshot.timeoutAt) > now().getTime()) return snapshot;
+    return (await timeOut(snapshot.id)) ?? snapshot;
+  }
+
+  async function endJob(id: string, status: 'failed' | 'cancelled', code: 'job_timeout' | 'job_cancelled', message: string) {
+    await store.finish(id, status, { code, message }, now());
+    const snapshot = await store.snapshot(id);
+    if (snapshot) {
+      await publisher.publish(snapshot);
+      sink.saveJob(snapshot, (await store.options(id)) ?? {});
+    }
+    return snapshot;
+  }
+
+  function timeOut(id: string) {
+    return endJob(id, 'failed', 'job_timeout', 'Job timed out: remaining domains were cancelled; finished results are kept.');
+  }
+
+  async function find(id: string): Promise<JobSnapshot> {
+    const snapshot = await store.snapshot(id);
+    if (snapshot) return applyTimeout(snapshot);
+    const archived = await deps.archive?.snapshot(id);
+    if (archived) return archived;
+    throw new NotFoundError(`Job ${id} not found`);
+  }
+
+  return {
+    async start(input: unknown, submittedBy: string | null = null): Promise<StartBulkResult> {
+      const list = validateList(input);
+      const { domains, rejected, duplicates } = normalizeDomainList(list);
+      if (domains.length === 0) {
+        throw new InputError('no valid domain in domain_list', rejected.map((r, i) => ({ loc: ['body', 'domain_list', i], msg: `${r.input}: ${r.error}`, type: 'value_error.domain' })));
+      }
+      const id = randomBytes(16).toString('hex');
+      const createdAt = now();
+      const timeoutMs = jobTimeoutMs(config, domains.length);
+      const options = { retries: config.limits.retries, timeoutMs, rejected: rejected.length, duplicates };
+      const job = await store.create({ id, domains, createdAt, timeoutAt: new Date(createdAt.getTime() + timeoutMs), submittedBy, options });
+      const jobOptions = domainJobOptions(config);
+      for (let offset = 0; offset < domains.length; offset += ENQUEUE_CHUNK) {
+        await queues.domainQueue.addBulk(
+          domains.slice(offset, offset + ENQUEUE_CHUNK).map((domain, i) => ({
+            name: 'scan',
+            data: { jobId: id, domain, position: offset + i },
+            opts: { ...jobOptions, jobId: `${id}-${offset + i}` },
+          })),
+        );
+      }
+      await queues.controlQueue.add('timeout', { kind: 'timeout', jobId: id }, { delay: timeoutMs, jobId: `timeout-${id}`, removeOnComplete: true, removeOnFail: true });
+      sink.saveJob(job, options);
+      await publisher.publish(job);
+      return { job, total: domains.length, rejected, duplicates };
+    },
+
+    get: find,
+
+    async cancel(id: string): Promise<JobSnapshot> {
+      const snapshot = await find(id);
+      if (FINISHED_STATUSES.has(snapshot.status)) return snapshot;
+      return (await endJob(id, 'cancelled', 'job_cancelled', 'Job cancelled: remaining domains were cancelled; finished results are kept.')) ?? snapshot;
+    },
+
+    timeOut,
+
+    /** Finished leads so far, in submission order (partial while running). */
+    async partialResults(id: string, offset: number, limit: number) {
+      const live = await store.snapshot(id);
+      if (live) return store.results(id, offset, limit);
+      const archived = await deps.archive?.results(id);
+      if (!archived) throw new NotFoundError(`Job ${id} not found`);
+      const page = archived.slice(offset, offset + limit).map((lead, i) => ({ ...lead, position: offset + i }));
+      return { leads: page, nextOffset: offset + limit < archived.length ? offset + limit : null };
+    },
+
+    /** All results of a finished job (REST: 400 until finished). */
+    async finishedResults(id: string): Promise<{ job: JobSnapshot; leads: Lead[] }> {
+      const job = await find(id);
+      if (!FINISHED_STATUSES.has(job.status)) throw new StateError(`Job ${id} is not completed yet. Status: ${job.status}`);
+      const live = await store.snapshot(id);
+      const leads = live ? (await store.results(id)).leads.map(({ position: _p, ...lead }) => lead as Lead) : ((await deps.archive?.results(id)) ?? []);
+      return { job, leads };
+    },
+
+    async errors(id: string): Promise<ScanFailure[]> {
+      if (await store.status(id)) return store.errors(id);
+      return (await deps.archive?.errors(id)) ?? [];
+    },
+  };
+}
+
+export type BulkScanService = ReturnType<typeof createBulkScanService>;
