@@ -77,7 +77,7 @@ function labelled(label: string, value: string): LabelledLine | null {
 }
 
 /** Splits one trimmed line into label and value, or null when it is a bare value. */
-export function splitLabelledLine(trimmed: string): LabelledLine | null {
+function splitLabelledLine(trimmed: string): LabelledLine | null {
   // JPRS: `[Created on]  2001/05/14`, also with an item letter: `a. [Domain Name]  GOOGLE.CO.JP`.
   const bracket = /^(?:[a-z]\.\s*)?\[([^\]]+)\]\s*(.*)$/.exec(trimmed);
   if (bracket) return labelled(bracket[1], bracket[2]);

@@ -95,10 +95,12 @@ const NAMESERVER_LABEL =
 const CONTACT_BLOCK =
   /^(?:registrant|holder|owner|admin|administrative|tech|technical|billing|zone|abuse)(?: contacts?| contact\(s\)| contact information| contact\/agent)?$/;
 
+/** Whether the label's value is the registrar's name (outside a registrar block). */
 export function isRegistrarLabel(key: string): boolean {
   return REGISTRAR_LABELS.has(key);
 }
 
+/** Whether a block header introduces the registrar (`Registrar:`). */
 export function isRegistrarBlock(section: string | null): boolean {
   return section !== null && REGISTRAR_BLOCKS.has(section);
 }
@@ -108,18 +110,22 @@ export function registrarBlockRank(key: string): number {
   return REGISTRAR_BLOCK_LABELS.indexOf(key);
 }
 
+/** Whether the label's value is the domain's creation date. */
 export function isCreatedLabel(key: string): boolean {
   return CREATED_LABELS.has(key);
 }
 
+/** Whether the label's value is the domain's expiry date. */
 export function isExpiresLabel(key: string): boolean {
   return EXPIRES_LABELS.has(key);
 }
 
+/** Whether the label's value, or its block, lists name servers. */
 export function isNameserverLabel(key: string): boolean {
   return NAMESERVER_LABEL.test(key);
 }
 
+/** Whether a block header introduces a contact (registrant, admin, tech, billing). */
 export function isContactBlock(section: string | null): boolean {
   return section !== null && CONTACT_BLOCK.test(section);
 }

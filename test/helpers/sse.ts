@@ -1,0 +1,30 @@
+/** Read a GraphQL subscription over SSE (yoga's default transport) until the stream completes. */
+import type { App } from '../../src/server.js';
+
+export async function readSse(app: App, query: string, variables: Record<string, unknown>, timeoutMs = 60_000): Promise<any[]> {
+  const response = await app.fetch(
+    new Request('http://test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ query, variables }),
+      signal: AbortSignal.timeout(timeoutMs),
+    }),
+  );
+  if (!response.ok || !response.body) throw new Error(`SSE request failed: ${response.status}`);
+  const events: any[] = [];
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    buffer += decoder.decode(chunk, { stream: true });
+    let split: number;
+    while ((split = buffer.indexOf('\n\n')) >= 0) {
+      const frame = buffer.slice(0, split);
+      buffer = buffer.slice(split + 2);
+      const event = /^event: (\w+)/m.exec(frame)?.[1];
+      const data = /^data: (.*)$/m.exec(frame)?.[1];
+      if (event === 'complete') return events;
+      if (event === 'next' && data) events.push(JSON.parse(data));
+    }
+  }
+  return events;
+}
