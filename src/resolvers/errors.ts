@@ -1,16 +1,21 @@
-/** Translate service errors into GraphQL errors with a stable `extensions.code`. */
-import { GraphQLError } from 'graphql';
+/**
+ * Translate service errors into GraphQL errors with a stable `extensions.code`.
+ * Built with yoga's `createGraphQLError` so they are instances of the `GraphQLError` class yoga
+ * itself loaded (graphql ships CJS and ESM builds; a GraphQLError of the other build would be
+ * masked as "Unexpected error.").
+ */
+import { createGraphQLError } from 'graphql-yoga';
 import { ScanError } from '../scan/scan.errors.js';
 import { InputError, NotFoundError, StateError } from '../services/input.errors.js';
 
 export function toGraphQLError(error: unknown): unknown {
   if (error instanceof InputError) {
-    return new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT', issues: error.issues } });
+    return createGraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT', issues: error.issues } });
   }
-  if (error instanceof NotFoundError) return new GraphQLError(error.message, { extensions: { code: 'NOT_FOUND' } });
-  if (error instanceof StateError) return new GraphQLError(error.message, { extensions: { code: 'BAD_REQUEST' } });
+  if (error instanceof NotFoundError) return createGraphQLError(error.message, { extensions: { code: 'NOT_FOUND' } });
+  if (error instanceof StateError) return createGraphQLError(error.message, { extensions: { code: 'BAD_REQUEST' } });
   if (error instanceof ScanError) {
-    return new GraphQLError(error.message, {
+    return createGraphQLError(error.message, {
       extensions: { code: error.code, category: error.category, attempts: error.attempts },
     });
   }
