@@ -42,7 +42,7 @@ const LEAD_SELECTION = `domain score readinessScore segment reason provider prov
 const camel = (s: string) => s.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
 
 describe('single scans over HTTP', () => {
-  const healthy = corpus.filter((c) => !(c.expect as { failed?: boolean }).failed && !c.whois.fault).slice(0, 12);
+  const healthy = corpus.filter((c) => !(c.expect as { failed?: boolean }).failed && !c.whois?.fault).slice(0, 12);
 
   it.each(healthy.map((c) => [c.kind, c.domain]))('%s %s: GraphQL scanDomain, REST /scan/domain and scanDomain() agree', async (_kind, domain) => {
     const rest = await postJson('/scan/domain', { domain: `https://www.${domain}/contact` });

@@ -9,6 +9,12 @@ export interface IoBudget {
   spend<T>(step: (signal: AbortSignal) => Promise<T>): Promise<T>;
 }
 
+export interface ChargeableBudget {
+  readonly remainingMs: number;
+  readonly budgetMs: number;
+  charge(ms: number): void;
+}
+
 export class BudgetExhaustedError extends Error {
   constructor(readonly budgetMs: number) {
     super(`time budget of ${budgetMs} ms used up`);
@@ -16,29 +22,40 @@ export class BudgetExhaustedError extends Error {
   }
 }
 
-export function createIoBudget(budgetMs: number, outer?: AbortSignal, now: () => number = performance.now.bind(performance)): IoBudget {
+/**
+ * @param parent a wider budget this one is part of (the per-domain budget over the DNS and
+ *   WHOIS budgets): every step is charged to both and stops at whichever runs out first.
+ */
+export function createIoBudget(budgetMs: number, outer?: AbortSignal, parent?: ChargeableBudget, now: () => number = performance.now.bind(performance)): IoBudget & ChargeableBudget {
   let spent = 0;
   return {
     get remainingMs() {
-      return Math.max(0, budgetMs - spent);
+      return Math.max(0, Math.min(budgetMs - spent, parent ? parent.remainingMs : Infinity));
+    },
+    charge(ms: number) {
+      spent += ms;
+      parent?.charge(ms);
     },
     async spend<T>(step: (signal: AbortSignal) => Promise<T>): Promise<T> {
       outer?.throwIfAborted();
-      const remaining = budgetMs - spent;
-      if (remaining <= 0) throw new BudgetExhaustedError(budgetMs);
+      const remaining = this.remainingMs;
+      // name the budget that binds, so the error says which one ran out
+      const limitMs = parent && parent.remainingMs < budgetMs - spent ? parent.budgetMs : budgetMs;
+      if (remaining <= 0) throw new BudgetExhaustedError(limitMs);
       const timeout = AbortSignal.timeout(Math.ceil(remaining));
       const signal = outer ? AbortSignal.any([outer, timeout]) : timeout;
       const started = now();
       try {
         return await new Promise<T>((resolve, reject) => {
-          const onAbort = () => reject(outer?.aborted ? outer.reason : new BudgetExhaustedError(budgetMs));
+          const onAbort = () => reject(outer?.aborted ? outer.reason : new BudgetExhaustedError(limitMs));
           if (signal.aborted) return onAbort();
           signal.addEventListener('abort', onAbort, { once: true });
           step(signal).then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
         });
       } finally {
-        spent += now() - started;
+        this.charge(now() - started);
       }
     },
+    budgetMs,
   };
 }

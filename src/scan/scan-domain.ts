@@ -11,7 +11,7 @@ import { classifyProvider, sortMx } from './classify.js';
 import { probeDkim } from './dkim.js';
 import { pickDmarcRecord, parseDmarc } from './dmarc.js';
 import { createDnsLookup, type DnsAnswer } from './dns/dns.client.js';
-import { createIoBudget } from './io-budget.js';
+import { createIoBudget, type ChargeableBudget } from './io-budget.js';
 import type { QueryGate } from './rate-gate.js';
 import type { RdapBootstrap } from './rdap/rdap.bootstrap.js';
 import { lookupRegistration, type RegistrationResult } from './registration.js';
@@ -69,8 +69,8 @@ const EMPTY_REGISTRATION: RegistrationInfo = {
 
 const records = <T>(answer: DnsAnswer<T>): T[] => (answer.kind === 'records' ? answer.records : []);
 
-async function runDnsStage(domain: string, deps: ScanDeps, signal: AbortSignal | undefined, onDomainExists: () => void) {
-  const budget = createIoBudget(deps.config.dnsTimeoutMs, signal);
+async function runDnsStage(domain: string, deps: ScanDeps, signal: AbortSignal | undefined, domainBudget: ChargeableBudget, onDomainExists: () => void) {
+  const budget = createIoBudget(deps.config.dnsTimeoutMs, signal, domainBudget);
   const dns = createDnsLookup({
     servers: deps.config.dnsServers,
     queryTimeoutMs: deps.config.dnsQueryTimeoutMs,
@@ -149,10 +149,12 @@ export async function scanDomainAttempt(domain: string, deps: ScanDeps, options:
   const partial: ScanPartial = { ...options.partial };
   const publicSuffix = getPublicSuffix(domain, { allowPrivateDomains: false }) ?? domain.split('.').pop()!;
 
+  // the hard per-domain budget (SCOUT_DOMAIN_TIMEOUT_MS) over both stages, in upstream I/O time
+  const domainBudget = createIoBudget(deps.config.domainTimeoutMs, signal);
   let registration: Promise<RegistrationResult> | undefined;
   const startRegistration = () => {
     if (partial.registration || registration) return;
-    const budget = createIoBudget(deps.config.whoisTimeoutMs, signal);
+    const budget = createIoBudget(deps.config.whoisTimeoutMs, signal, domainBudget);
     registration = lookupRegistration(domain, publicSuffix, deps, budget, signal);
     registration.catch(() => {}); // awaited below; avoid an unhandled rejection while DNS runs
   };
@@ -162,7 +164,7 @@ export async function scanDomainAttempt(domain: string, deps: ScanDeps, options:
   try {
     if (!partial.dns) {
       if (partial.registration) startRegistration();
-      const dnsStage = await runDnsStage(domain, deps, signal, startRegistration);
+      const dnsStage = await runDnsStage(domain, deps, signal, domainBudget, startRegistration);
       partial.dns = dnsStage.result;
       dnsQueries = dnsStage.queries;
     } else {

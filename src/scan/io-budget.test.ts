@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { BudgetExhaustedError, createIoBudget } from './io-budget.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('createIoBudget', () => {
+  it('charges only the time spent inside steps, not the time between them', async () => {
+    const budget = createIoBudget(200);
+    await budget.spend(() => sleep(30));
+    await sleep(100); // e.g. waiting for a rate-limit token
+    expect(budget.remainingMs).toBeGreaterThan(150);
+  });
+
+  it('aborts a step that outlives the budget and refuses further steps', async () => {
+    const budget = createIoBudget(50);
+    await expect(budget.spend(() => sleep(200))).rejects.toBeInstanceOf(BudgetExhaustedError);
+    await expect(budget.spend(async () => 1)).rejects.toBeInstanceOf(BudgetExhaustedError);
+  });
+
+  it('charges a parent budget too and stops at whichever runs out first', async () => {
+    const parent = createIoBudget(60);
+    const a = createIoBudget(1000, undefined, parent);
+    const b = createIoBudget(1000, undefined, parent);
+    await a.spend(() => sleep(40));
+    expect(b.remainingMs).toBeLessThanOrEqual(25);
+    await expect(b.spend(() => sleep(200))).rejects.toMatchObject({ budgetMs: 60 });
+  });
+});
