@@ -5,9 +5,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('createIoBudget', () => {
   it('charges only the time spent inside steps, not the time between them', async () => {
-    const budget = createIoBudget(200);
-    await budget.spend(() => sleep(30));
-    await sleep(100); // e.g. waiting for a rate-limit token
+    const budget = createIoBudget(300);
+    await budget.spend(() => sleep(20));
+    await sleep(200); // e.g. waiting for a rate-limit token
+    // had the wait been charged, less than 80 ms would be left
     expect(budget.remainingMs).toBeGreaterThan(150);
   });
 

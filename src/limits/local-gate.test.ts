@@ -1,0 +1,128 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DNS_UPSTREAM, whoisUpstream, type QueryGate } from '../scan/rate-gate.js';
+import { createLocalGate, rateFor } from './local-gate.js';
+
+// Fake timers fake Date, performance and setTimeout: the gate's clocks and sleeps move together.
+beforeEach(() => {
+  vi.useFakeTimers({ now: 1_000_000 });
+});
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
+
+/** Start `n` acquisitions of `upstream` now; returns the times (ms after start) they resolve. */
+function acquireMany(gate: QueryGate, upstream: string, n: number, signal?: AbortSignal) {
+  const start = Date.now();
+  const times: number[] = [];
+  const done = Promise.all(Array.from({ length: n }, () => gate.acquire(upstream, signal).then(() => void times.push(Date.now() - start))));
+  return { times, done };
+}
+
+const A = whoisUpstream('whois.a.test:43');
+const B = whoisUpstream('whois.b.test:43');
+
+describe('createLocalGate', () => {
+  it('spaces acquisitions by the budget of the upstream: DNS rate for dns, WHOIS rate for each WHOIS server', async () => {
+    const gate = createLocalGate({ dnsRate: 10, whoisRate: 4, backoffMs: 10, burst: () => 2 });
+    const dns = acquireMany(gate, DNS_UPSTREAM, 5);
+    const a = acquireMany(gate, A, 4);
+    const b = acquireMany(gate, B, 3);
+    await vi.advanceTimersByTimeAsync(2000);
+    await Promise.all([dns.done, a.done, b.done]);
+    expect(dns.times).toEqual([0, 0, 100, 200, 300]);
+    // each WHOIS server has its own bucket: B is not slowed by A's queue
+    expect(a.times).toEqual([0, 0, 250, 500]);
+    expect(b.times).toEqual([0, 0, 250]);
+  });
+
+  it('defaults the burst to one second of budget', async () => {
+    const gate = createLocalGate({ dnsRate: 5, whoisRate: 2, backoffMs: 10 });
+    const dns = acquireMany(gate, DNS_UPSTREAM, 7);
+    const a = acquireMany(gate, A, 3);
+    await vi.advanceTimersByTimeAsync(1000);
+    await Promise.all([dns.done, a.done]);
+    expect(dns.times).toEqual([0, 0, 0, 0, 0, 200, 400]);
+    expect(a.times).toEqual([0, 0, 500]);
+    expect(rateFor('dns', { dnsRate: 5, whoisRate: 2, backoffMs: 1 })).toBe(5);
+    expect(rateFor(A, { dnsRate: 5, whoisRate: 2, backoffMs: 1 })).toBe(2);
+  });
+
+  it('a reported rate limit pauses acquisitions to that upstream only', async () => {
+    const gate = createLocalGate({ dnsRate: 100, whoisRate: 100, backoffMs: 10 });
+    gate.reportRateLimited(A, 1000); // Retry-After 1 s > backoff 10 ms
+    const a = acquireMany(gate, A, 3);
+    const b = acquireMany(gate, B, 3);
+    const dns = acquireMany(gate, DNS_UPSTREAM, 3);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(a.times).toEqual([]);
+    expect(b.times).toEqual([0, 0, 0]);
+    expect(dns.times).toEqual([0, 0, 0]);
+    await vi.advanceTimersByTimeAsync(1);
+    await a.done;
+    expect(a.times).toEqual([1000, 1000, 1000]);
+  });
+
+  it('a pause that starts while a query waits for its token holds that query too', async () => {
+    const gate = createLocalGate({ dnsRate: 10, whoisRate: 10, backoffMs: 10, burst: () => 1 });
+    const a = acquireMany(gate, A, 3); // tokens due at 0, 100, 200
+    await vi.advanceTimersByTimeAsync(50);
+    expect(a.times).toEqual([0]);
+    gate.reportRateLimited(A, 1000); // at +50: pause until +1050
+    await vi.advanceTimersByTimeAsync(2000);
+    await a.done;
+    expect(a.times[1]).toBeGreaterThanOrEqual(1050);
+    expect(a.times[2]).toBeGreaterThanOrEqual(a.times[1]);
+    // and the bucket still spaces them after the pause (burst 1: one per 100 ms)
+    expect(a.times[2] - a.times[1]).toBeGreaterThanOrEqual(100);
+  });
+
+  it('escalates the pause per signal after the previous pause, and success decays it', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(1); // jitter at the top: pause = full delay
+    const gate = createLocalGate({ dnsRate: 1000, whoisRate: 1000, backoffMs: 100 });
+    // how long an acquire started now waits; afterwards the clock is far past the pause
+    const pausedFor = async () => {
+      const start = Date.now();
+      let resolvedAt = -1;
+      const p = gate.acquire(A).then(() => void (resolvedAt = Date.now()));
+      await vi.advanceTimersByTimeAsync(10_000);
+      await p;
+      return resolvedAt - start;
+    };
+    gate.reportRateLimited(A);
+    gate.reportRateLimited(A); // during the pause: no escalation
+    expect(await pausedFor()).toBe(100);
+    gate.reportRateLimited(A);
+    expect(await pausedFor()).toBe(200);
+    gate.reportRateLimited(A);
+    expect(await pausedFor()).toBe(400);
+    gate.reportSuccess(A);
+    gate.reportSuccess(A);
+    gate.reportRateLimited(A); // level 3 - 2 + 1 = 2
+    expect(await pausedFor()).toBe(200);
+  });
+
+  it('an abort signal rejects an acquire waiting for a token, and one waiting out a pause', async () => {
+    const gate = createLocalGate({ dnsRate: 1, whoisRate: 1, backoffMs: 10, burst: () => 1 });
+    await gate.acquire(DNS_UPSTREAM); // the only token
+    const controller = new AbortController();
+    const waiting = gate.acquire(DNS_UPSTREAM, controller.signal);
+    const settled = vi.fn();
+    waiting.then(settled, settled);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(settled).not.toHaveBeenCalled();
+    controller.abort(new Error('job cancelled'));
+    await expect(waiting).rejects.toThrow('job cancelled');
+
+    gate.reportRateLimited(A, 5000);
+    const pauseController = new AbortController();
+    const paused = gate.acquire(A, pauseController.signal);
+    paused.catch(() => {});
+    await vi.advanceTimersByTimeAsync(100);
+    pauseController.abort(new Error('stop'));
+    await expect(paused).rejects.toThrow('stop');
+
+    // an already aborted signal rejects at once, even when a token is free
+    await expect(gate.acquire(B, AbortSignal.abort(new Error('gone')))).rejects.toThrow('gone');
+  });
+});
