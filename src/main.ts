@@ -7,6 +7,8 @@ import { loadConfigOrExit } from './config.js';
 import { findOrStartRedis, RedisUnavailableError } from './infra/redis.js';
 import { createLogger } from './logger.js';
 import { buildRuntime } from './runtime.js';
+import { openDatabase } from './store/db.js';
+import path from 'node:path';
 import { createApp } from './server.js';
 import { attachWebSocket } from './ws.js';
 
@@ -21,7 +23,11 @@ const localRedis = await findOrStartRedis(config.redisUrl, config.dataDir, (msg)
   throw error;
 });
 
-const runtime = await buildRuntime({ config, logger, redisUrl: localRedis.url, worker: config.runWorker });
+// PostgreSQL when DATABASE_URL is set, else embedded PGlite (single-process: this API and its
+// in-process worker share the handle; separate worker processes need DATABASE_URL to write)
+const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: path.join(config.dataDir, 'pg') });
+logger.info({ engine: db.engine }, db.engine === 'pglite' ? `embedded database in ${path.join(config.dataDir, 'pg')}` : 'database: PostgreSQL');
+const runtime = await buildRuntime({ config, logger, redisUrl: localRedis.url, worker: config.runWorker, db });
 const app = createApp({ services: runtime.services, logger, apiKeys: config.apiKeys, health: runtime.health });
 const server = createServer(app.handleNodeRequest);
 const ws = attachWebSocket(server, app, config.apiKeys);
@@ -40,6 +46,7 @@ async function shutdown(signal: string) {
   server.close();
   await ws.close().catch(() => {});
   await runtime.close().catch((error: unknown) => logger.error({ err: error }, 'close failed'));
+  await db.close().catch(() => {});
   await localRedis.stop();
   process.exit(0);
 }

@@ -17,6 +17,10 @@ import type { ScanDeps } from './scan/scan-domain.js';
 import { createBulkScanService, type JobArchive } from './services/bulk-scan.service.js';
 import type { Services } from './services/services.js';
 import { createSingleScanService } from './services/single-scan.service.js';
+import { createDbArchive, createDbSink, createRepositories } from './store/db-sink.js';
+import type { Db } from './store/db.js';
+import { createLeadsService, noLeadsService } from './services/leads.service.js';
+import { createPersistWorker } from './worker/persist-worker.js';
 import { createScanWorker } from './worker/worker.js';
 
 export interface RuntimeOptions {
@@ -25,6 +29,9 @@ export interface RuntimeOptions {
   redisUrl: string;
   /** Run a worker in this process. */
   worker: boolean;
+  /** The database: leads, job history, error log. Without one, results live in Redis only. */
+  db?: Db;
+  /** Override of the database sink (tests). */
   sink?: ResultSink;
   archive?: JobArchive;
   /** Test hook: a fixed clock for scoring. */
@@ -35,7 +42,9 @@ export interface RuntimeOptions {
 
 export async function buildRuntime(options: RuntimeOptions) {
   const { config, logger, redisUrl } = options;
-  const sink = options.sink ?? noopSink;
+  const repos = options.db ? createRepositories(options.db) : undefined;
+  const sink = options.sink ?? (repos ? createDbSink(repos, logger) : noopSink);
+  const archive = options.archive ?? (repos ? createDbArchive(repos) : undefined);
   const redis: Redis = createRedis(redisUrl, 'scout');
   const subscriber: Redis = createRedis(redisUrl, 'scout-sub');
   const prefix = config.jobs.redisPrefix;
@@ -47,15 +56,19 @@ export async function buildRuntime(options: RuntimeOptions) {
   const gate = config.limits.scope === 'cluster' ? createClusterGate(redis, prefix, gateOptions) : createLocalGate(gateOptions);
   const scanDeps: ScanDeps = { config: config.scan, gate, bootstrap: createRdapBootstrap({ url: config.scan.rdapBootstrapUrl }), now: options.now };
   const queues = createQueues(config, redisUrl);
-  const bulk = createBulkScanService({ config, store, queues, publisher, sink, archive: options.archive });
+  // always scheduled: the process that owns a database consumes it, even when this one has none
+  const onJobFinished = (jobId: string) => queues.schedulePersist(jobId);
+  const bulk = createBulkScanService({ config, store, queues, publisher, sink, archive, onJobFinished });
   const services: Services = {
     singleScan: createSingleScanService(config, scanDeps, (lead) => sink.saveLead(null, null, lead)),
     bulk,
     progress: { bus, store, prefix, heartbeatMs: options.heartbeatMs ?? 5000, refresh: (id) => bulk.get(id).catch(() => null) },
+    leads: repos ? createLeadsService(repos) : noLeadsService,
   };
   const worker = options.worker
-    ? createScanWorker({ config, redisUrl, logger, store, scan: scanDeps, publisher, bus, sink, bulk })
+    ? createScanWorker({ config, redisUrl, logger, store, scan: scanDeps, publisher, bus, sink, bulk, onJobFinished })
     : undefined;
+  const persistWorker = repos ? createPersistWorker(config, redisUrl, store, repos, logger) : undefined;
 
   return {
     services,
@@ -63,9 +76,11 @@ export async function buildRuntime(options: RuntimeOptions) {
     queues,
     worker,
     redis,
-    health: { redis: () => redis.ping() },
+    repos,
+    health: { redis: () => redis.ping(), ...(options.db ? { database: () => options.db!.query('SELECT 1') } : {}) },
     async close() {
       await worker?.close();
+      await persistWorker?.close();
       await publisher.flush();
       await sink.drain();
       await queues.close();

@@ -31,11 +31,21 @@ local status = redis.call('HGET', KEYS[1], 'status')
 if not status then return -1 end
 if status == 'completed' or status == 'failed' or status == 'cancelled' then return -2 end
 if redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2]) == 0 then return 0 end
+-- done/results/errors come into being here (EXPIRE at create skipped them): give them the job's lifetime
+local function keepTtl(key)
+  if redis.call('PTTL', key) == -1 then
+    local pttl = redis.call('PTTL', KEYS[1])
+    if pttl > 0 then redis.call('PEXPIRE', key, pttl) end
+  end
+end
+keepTtl(KEYS[2])
 if ARGV[2] == 's' then
   redis.call('HSET', KEYS[3], ARGV[1], ARGV[3])
+  keepTtl(KEYS[3])
   redis.call('HINCRBY', KEYS[1], 'succeeded', 1)
 else
   redis.call('HSET', KEYS[4], ARGV[1], ARGV[3])
+  keepTtl(KEYS[4])
   redis.call('HINCRBY', KEYS[1], 'failed', 1)
 end
 local processed = redis.call('HINCRBY', KEYS[1], 'processed', 1)

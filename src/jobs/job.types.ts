@@ -47,4 +47,6 @@ export type DomainOutcome = { kind: 'succeeded'; lead: import('../scan/scan.type
 export const QUEUE_NAMES = {
   domainScan: 'domain-scan',
   jobControl: 'job-control',
+  /** Copy a finished job into the database; consumed only by processes that have one. */
+  jobPersist: 'job-persist',
 } as const;

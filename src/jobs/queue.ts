@@ -9,6 +9,10 @@ export interface JobControlData {
   jobId: string;
 }
 
+export interface JobPersistData {
+  jobId: string;
+}
+
 /** BullMQ key prefix: a hash tag keeps every queue key in one Redis Cluster slot. */
 export const bullPrefix = (config: Config) => `{${config.jobs.redisPrefix}}:bull`;
 
@@ -28,11 +32,21 @@ export function createQueues(config: Config, redisUrl: string) {
   const prefix = bullPrefix(config);
   const domainQueue = new Queue<DomainScanJobData, unknown, string>(QUEUE_NAMES.domainScan, { connection, prefix });
   const controlQueue = new Queue<JobControlData, unknown, string>(QUEUE_NAMES.jobControl, { connection, prefix });
+  const persistQueue = new Queue<JobPersistData, unknown, string>(QUEUE_NAMES.jobPersist, { connection, prefix });
   return {
     domainQueue,
     controlQueue,
+    persistQueue,
+    /** Schedule the copy of a finished job into the database (deduplicated per job). */
+    async schedulePersist(jobId: string) {
+      await persistQueue.add(
+        'persist',
+        { jobId },
+        { jobId: `persist-${jobId}`, attempts: 12, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: true, removeOnFail: { age: config.jobs.ttlSeconds } },
+      );
+    },
     async close() {
-      await Promise.all([domainQueue.close(), controlQueue.close()]);
+      await Promise.all([domainQueue.close(), controlQueue.close(), persistQueue.close()]);
     },
   };
 }

@@ -11,8 +11,8 @@ export interface ResultSink {
   /** A failed domain, or the WHOIS error of a `whois_failed` lead: the permanent error log. */
   saveFailure(jobId: string | null, failure: ScanFailure): void;
   saveJob(snapshot: JobSnapshot, options?: Record<string, unknown>): void;
-  /** Write everything buffered. */
-  drain(): Promise<void>;
+  /** Write everything buffered (giving up after `timeoutMs`: Redis still has it). */
+  drain(timeoutMs?: number): Promise<void>;
 }
 
 export const noopSink: ResultSink = {

@@ -20,7 +20,8 @@ local interval = tonumber(ARGV[1])
 local burst = tonumber(ARGV[2])
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
 tat = math.max(tat, now - burst * interval) + interval
-redis.call('SET', KEYS[1], tostring(tat), 'PX', math.ceil((tat - now) / 1000) + 1000)
+-- keep the key until the bucket is full again (tat + burst intervals): then it is as good as absent
+redis.call('SET', KEYS[1], tostring(tat), 'PX', math.ceil((tat - now + burst * interval) / 1000))
 return math.max(0, tat - now)
 `;
 
@@ -42,8 +43,18 @@ export function createClusterGate(redis: Redis, prefix: string, options: GateOpt
       const rate = rateFor(upstream, options);
       for (;;) {
         const waitUs = await redis.scoutReserve(key('bucket', upstream), key('pause', upstream), Math.round(1e6 / rate), burstOf(rate));
-        if (waitUs >= 0) return sleep(Math.ceil(waitUs / 1000), signal);
-        await sleep(Math.ceil(-waitUs / 1000), signal);
+        if (waitUs < 0) {
+          await sleep(Math.ceil(-waitUs / 1000), signal); // a pause is in force: no token taken
+          continue;
+        }
+        // a token due now: the script checked the pause atomically
+        if (waitUs === 0) return sleep(0, signal);
+        await sleep(Math.ceil(waitUs / 1000), signal);
+        // a pause set (by any worker) while this query waited for its token holds it too;
+        // afterwards it takes a fresh token
+        const pause = await redis.pttl(key('pause', upstream));
+        if (pause <= 0) return;
+        await sleep(pause, signal);
       }
     },
     reportRateLimited(upstream, retryAfterMs) {

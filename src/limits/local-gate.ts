@@ -49,18 +49,20 @@ export function createLocalGate(options: GateOptions): QueryGate {
 
   return {
     async acquire(upstream, signal) {
-      // wait out any backoff first, then take a token (a pause may start while we wait)
-      for (;;) {
-        const pause = (backoffs.get(upstream)?.pausedUntil ?? 0) - Date.now();
-        if (pause <= 0) break;
-        await sleep(pause, signal);
-      }
       let bucket = buckets.get(upstream);
       if (!bucket) {
         const rate = rateFor(upstream, options);
         buckets.set(upstream, (bucket = createTokenBucket(rate, burstOf(rate))));
       }
-      await sleep(bucket.reserve(), signal);
+      const pausedFor = () => (backoffs.get(upstream)?.pausedUntil ?? 0) - Date.now();
+      for (;;) {
+        // wait out any backoff first, then take a token (a pause may start while we wait)
+        for (let pause = pausedFor(); pause > 0; pause = pausedFor()) await sleep(pause, signal);
+        await sleep(bucket.reserve(), signal);
+        // a pause that began while this query waited for its token holds it too; after the
+        // pause it takes a fresh token (the stale one is dropped, so the bucket stays honest)
+        if (pausedFor() <= 0) return;
+      }
     },
     reportRateLimited(upstream, retryAfterMs) {
       backoffOf(upstream).onRateLimited(Date.now(), retryAfterMs);

@@ -16,7 +16,7 @@ import type { QueryGate } from './rate-gate.js';
 import type { RdapBootstrap } from './rdap/rdap.bootstrap.js';
 import { lookupRegistration, type RegistrationResult } from './registration.js';
 import { createScanError, ScanError, toScanError } from './scan.errors.js';
-import type { Classification, DnsSignals, Lead, RegistrationInfo } from './scan.types.js';
+import { LEAD_FIELDS, type Classification, type DnsSignals, type Lead, type RegistrationInfo } from './scan.types.js';
 import { scoreLead } from './score.js';
 import { parseSpf, pickSpfRecords } from './spf.js';
 
@@ -126,7 +126,7 @@ export function assembleLead(domain: string, dns: DnsStageResult, registration: 
     expiresAt: registration.expires_at,
     now,
   });
-  return {
+  const lead: Lead = {
     domain,
     ...score,
     ...classification,
@@ -141,6 +141,8 @@ export function assembleLead(domain: string, dns: DnsStageResult, registration: 
     scan_status: whoisFailed ? 'whois_failed' : 'completed',
     scanned_at: now.toISOString(),
   };
+  // the contract's field order, for readable JSON and stable CSV
+  return Object.fromEntries(LEAD_FIELDS.map((field) => [field, lead[field]])) as unknown as Lead;
 }
 
 /** One attempt at one (normalised) domain. Throws ScanError (with `partial`) on failure. */

@@ -36,7 +36,8 @@ export type CommercialSegment =
   | 'LOW_INTENT'
   | 'NO_GO';
 export type CommercialHeat = 'HIGH' | 'MEDIUM' | 'LOW';
-export type PriorityCategory = 'P1' | 'P2' | 'P3' | 'P4' | 'P5' | 'P6';
+export const PRIORITY_CATEGORIES = ['P1', 'P2', 'P3', 'P4', 'P5', 'P6'] as const;
+export type PriorityCategory = (typeof PRIORITY_CATEGORIES)[number];
 export type WhoisSource = 'rdap' | 'whois';
 /** `completed`: every signal read; `whois_failed`: DNS read, WHOIS/RDAP not. */
 export type LeadScanStatus = 'completed' | 'whois_failed';

@@ -37,6 +37,7 @@ export interface BulkScanDeps {
   sink: ResultSink;
   archive?: JobArchive;
   now?: () => Date;
+  onJobFinished?: (jobId: string) => Promise<void>;
 }
 
 export const jobTimeoutMs = (config: Config, total: number) =>
@@ -77,7 +78,7 @@ export function createBulkScanService(deps: BulkScanDeps) {
   }
 
   async function endJob(id: string, status: 'failed' | 'cancelled', code: 'job_timeout' | 'job_cancelled', message: string) {
-    await store.finish(id, status, { code, message }, now());
+    if (await store.finish(id, status, { code, message }, now())) await deps.onJobFinished?.(id);
     const snapshot = await store.snapshot(id);
     if (snapshot) {
       await publisher.publish(snapshot);

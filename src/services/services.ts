@@ -3,6 +3,7 @@ import type { JobStore } from '../jobs/job.store.js';
 import type { JobSnapshot } from '../jobs/job.types.js';
 import type { ProgressBus } from '../jobs/progress.js';
 import type { BulkScanService } from './bulk-scan.service.js';
+import type { LeadsService } from './leads.service.js';
 import type { SingleScanService } from './single-scan.service.js';
 
 export interface ProgressServices {
@@ -18,4 +19,5 @@ export interface Services {
   singleScan: SingleScanService;
   bulk: BulkScanService;
   progress: ProgressServices;
+  leads: LeadsService;
 }

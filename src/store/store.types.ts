@@ -2,8 +2,10 @@
 import type { ScanFailure } from '../scan/scan.errors.js';
 import type { Lead, PriorityCategory, Provider, Segment } from '../scan/scan.types.js';
 
-/** Status of a bulk job (the same values as `JOB_STATUSES` of the job queue). */
-export type StoredJobStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
+import type { JobStatus } from '../jobs/job.types.js';
+
+/** Status of a bulk job: the job queue's own type. */
+export type StoredJobStatus = JobStatus;
 
 /** A bulk job as the `bulk_jobs` table keeps it, after its Redis state has expired. */
 export interface StoredJob {

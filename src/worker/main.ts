@@ -3,10 +3,18 @@ import { loadConfigOrExit } from '../config.js';
 import { DEFAULT_REDIS_URL } from '../infra/redis.js';
 import { createLogger } from '../logger.js';
 import { buildRuntime } from '../runtime.js';
+import { openDatabase } from '../store/db.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger(config.logLevel, 'domain-scout-worker');
-const runtime = await buildRuntime({ config, logger, redisUrl: config.redisUrl ?? DEFAULT_REDIS_URL, worker: true });
+// The embedded database (PGlite) belongs to one process, the API's. A separate worker writes
+// to PostgreSQL when DATABASE_URL is set; without it, its results stay in Redis and the API
+// process (which owns the database) copies each finished job into it.
+const db = config.databaseUrl ? await openDatabase({ databaseUrl: config.databaseUrl, dataDir: '' }) : undefined;
+if (!db) {
+  logger.warn('DATABASE_URL is unset: this worker keeps results in Redis only; the API process that owns the embedded database stores each job when it finishes. Set DATABASE_URL (PostgreSQL) to write leads from this worker directly.');
+}
+const runtime = await buildRuntime({ config, logger, redisUrl: config.redisUrl ?? DEFAULT_REDIS_URL, worker: true, db });
 logger.info({ concurrency: config.limits.concurrency, rateScope: config.limits.scope, pid: process.pid }, 'worker started');
 
 let stopping = false;
@@ -17,6 +25,7 @@ async function shutdown(signal: string) {
   const force = setTimeout(() => process.exit(1), 30_000);
   force.unref();
   await runtime.close().catch((error: unknown) => logger.error({ err: error }, 'close failed'));
+  await db?.close().catch(() => {});
   process.exit(0);
 }
 process.once('SIGINT', () => void shutdown('SIGINT'));

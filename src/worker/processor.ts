@@ -30,6 +30,8 @@ export interface ProcessorDeps {
   sink: ResultSink;
   logger: Logger;
   now?: () => Date;
+  /** A job reached a final status (here: its last domain was counted). */
+  onJobFinished?: (jobId: string) => Promise<void>;
 }
 
 export type ProcessOutcome = 'succeeded' | 'failed' | 'skipped' | 'duplicate';
@@ -84,7 +86,10 @@ export function createDomainProcessor(deps: ProcessorDeps) {
       sink.saveFailure(jobId, outcome.failure);
     }
     await publisher.publish(recorded.snapshot);
-    if (recorded.snapshot.status !== 'running') sink.saveJob(recorded.snapshot, (await store.options(jobId)) ?? {});
+    if (recorded.snapshot.status !== 'running') {
+      sink.saveJob(recorded.snapshot, (await store.options(jobId)) ?? {});
+      await deps.onJobFinished?.(jobId);
+    }
     return outcome.kind;
   };
 }

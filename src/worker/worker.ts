@@ -51,6 +51,7 @@ export function createScanWorker(options: ScanWorkerOptions) {
         if (!recorded.counted) return;
         options.sink.saveFailure(job.data.jobId, failure);
         await options.publisher.publish(recorded.snapshot);
+        if (recorded.snapshot.status !== 'running') await options.onJobFinished?.(job.data.jobId);
       })
       .catch((e: unknown) => logger.error({ err: e }, 'could not record a failed unit'));
   });

@@ -1,0 +1,147 @@
+/**
+ * The cluster gate against a real Redis: two gate instances on two connections stand for two
+ * workers sharing one budget. A unique key prefix per run; its keys are deleted afterwards.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { maxInWindow } from '../../test/helpers/rate-window.js';
+import { createRedis } from '../infra/redis.js';
+import { DNS_UPSTREAM, whoisUpstream, type QueryGate } from '../scan/rate-gate.js';
+import { createClusterGate } from './cluster-gate.js';
+import type { GateOptions } from './local-gate.js';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const prefix = `t-cgate-${randomBytes(4).toString('hex')}`;
+const options: GateOptions = { dnsRate: 20, whoisRate: 10, backoffMs: 10 };
+
+let redisA: Redis;
+let redisB: Redis;
+let gateA: QueryGate;
+let gateB: QueryGate;
+
+beforeAll(async () => {
+  redisA = createRedis(REDIS_URL, 'cgate-test-a');
+  redisB = createRedis(REDIS_URL, 'cgate-test-b');
+  await Promise.all([redisA.ping(), redisB.ping()]);
+  gateA = createClusterGate(redisA, prefix, options);
+  gateB = createClusterGate(redisB, prefix, options);
+});
+
+afterAll(async () => {
+  if (redisA) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redisA.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redisA.unlink(...keys);
+    } while (cursor !== '0');
+  }
+  await Promise.all([redisA?.quit(), redisB?.quit()]);
+});
+
+/** `loops` callers per gate, each acquiring `upstream` back to back until `ms` have passed. */
+async function hammer(gates: QueryGate[], upstream: string, loops: number, ms: number): Promise<number[][]> {
+  const end = Date.now() + ms;
+  return Promise.all(
+    gates.map(async (gate) => {
+      const times: number[] = [];
+      await Promise.all(
+        Array.from({ length: loops }, async () => {
+          while (Date.now() < end) {
+            await gate.acquire(upstream);
+            if (Date.now() < end) times.push(Date.now());
+          }
+        }),
+      );
+      return times;
+    }),
+  );
+}
+
+describe('createClusterGate (two workers, one Redis)', () => {
+  it('keeps the total of both workers within one budget in any 1-second window, and uses it', async () => {
+    const duration = 2200;
+    const [[dnsA, dnsB], [whoisA, whoisB]] = await Promise.all([
+      hammer([gateA, gateB], DNS_UPSTREAM, 4, duration),
+      hammer([gateA, gateB], whoisUpstream('whois.shared.test:43'), 3, duration),
+    ]);
+    const dns = [...dnsA, ...dnsB];
+    const whois = [...whoisA, ...whoisB];
+    const burst = { dns: options.dnsRate, whois: options.whoisRate }; // default burst: one second of budget
+    const report = {
+      dns: { a: dnsA.length, b: dnsB.length, maxPerWindow: maxInWindow(dns), budget: options.dnsRate + burst.dns },
+      whois: { a: whoisA.length, b: whoisB.length, maxPerWindow: maxInWindow(whois), budget: options.whoisRate + burst.whois },
+    };
+    console.info('cluster gate hammer', JSON.stringify(report));
+    expect(report.dns.maxPerWindow).toBeLessThanOrEqual(options.dnsRate + burst.dns);
+    expect(report.whois.maxPerWindow).toBeLessThanOrEqual(options.whoisRate + burst.whois);
+    // after the first second the burst is gone: any later window holds about one second of budget
+    const t0 = Math.min(...dns);
+    expect(maxInWindow(dns.filter((t) => t >= t0 + 1000))).toBeLessThanOrEqual(options.dnsRate + 1);
+    // not under-used: burst + rate x duration, less a little for the edges
+    const expectedDns = burst.dns + (options.dnsRate * duration) / 1000;
+    expect(dns.length).toBeGreaterThanOrEqual(0.85 * expectedDns);
+    expect(dns.length).toBeLessThanOrEqual(expectedDns + 1);
+    // both workers got a share
+    expect(Math.min(dnsA.length, dnsB.length)).toBeGreaterThanOrEqual(0.25 * dns.length);
+    expect(Math.min(whoisA.length, whoisB.length)).toBeGreaterThanOrEqual(0.25 * whois.length);
+  }, 15_000);
+
+  it('budgets WHOIS per server: a busy server does not slow another', async () => {
+    const busy = whoisUpstream('whois.busy.test:43');
+    const idle = whoisUpstream('whois.idle.test:43');
+    await Promise.all(Array.from({ length: options.whoisRate }, () => gateA.acquire(busy)));
+    const started = Date.now();
+    await gateB.acquire(idle);
+    expect(Date.now() - started).toBeLessThan(50);
+    await gateB.acquire(busy); // the busy server's bucket is empty: about one interval
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000 / options.whoisRate - 10);
+  });
+
+  it("one worker's rate-limit report holds the other worker's queries to that upstream only", async () => {
+    const upstream = whoisUpstream('whois.throttled.test:43');
+    gateA.reportRateLimited(upstream, 600); // Retry-After 600 ms > backoff 10 ms
+    await redisA.ping(); // the pause is written fire-and-forget; this orders it before B's read
+    const started = Date.now();
+    const [throttled, other] = await Promise.all([
+      gateB.acquire(upstream).then(() => Date.now() - started),
+      gateB.acquire(whoisUpstream('whois.other.test:43')).then(() => Date.now() - started),
+    ]);
+    expect(throttled).toBeGreaterThanOrEqual(550);
+    expect(throttled).toBeLessThan(1500);
+    expect(other).toBeLessThan(100);
+  });
+
+  it('a pause that starts while a query waits for its token holds that query too', async () => {
+    const upstream = whoisUpstream('whois.late-pause.test:43');
+    await Promise.all(Array.from({ length: options.whoisRate }, () => gateB.acquire(upstream))); // empty the bucket
+    const started = Date.now();
+    const waiting = gateB.acquire(upstream).then(() => Date.now() - started); // token due in ~100 ms
+    await new Promise((r) => setTimeout(r, 20));
+    gateA.reportRateLimited(upstream, 800);
+    expect(await waiting).toBeGreaterThanOrEqual(780);
+  });
+
+  it('an abort signal rejects a waiting acquire', async () => {
+    const upstream = whoisUpstream('whois.abort.test:43');
+    gateA.reportRateLimited(upstream, 5000);
+    await redisA.ping();
+    const controller = new AbortController();
+    const waiting = gateB.acquire(upstream, controller.signal);
+    setTimeout(() => controller.abort(new Error('job cancelled')), 50);
+    const started = Date.now();
+    await expect(waiting).rejects.toThrow('job cancelled');
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('honours a burst larger than one second of budget', async () => {
+    const gate = createClusterGate(redisA, `${prefix}:big-burst`, { ...options, burst: (rate) => 3 * rate });
+    const started = Date.now();
+    // three seconds of budget at once, then the steady rate
+    await Promise.all(Array.from({ length: 3 * options.whoisRate }, () => gate.acquire(whoisUpstream('whois.burst.test:43'))));
+    expect(Date.now() - started).toBeLessThan(200);
+    await gate.acquire(whoisUpstream('whois.burst.test:43'));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000 / options.whoisRate - 10);
+  });
+});
