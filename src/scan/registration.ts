@@ -85,7 +85,7 @@ async function viaWhois(domain: string, target: WhoisTarget, deps: RegistrationD
   let raw: string;
   try {
     raw = await budget.spend((stepSignal) =>
-      queryWhois({ ...target, timeoutMs: budget.remainingMs, signal: stepSignal }),
+      queryWhois({ ...target, timeoutMs: Math.ceil(budget.remainingMs), signal: stepSignal }),
     );
   } catch (error) {
     const scanError = budgetError(error, 'WHOIS server', server);

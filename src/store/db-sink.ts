@@ -88,6 +88,12 @@ export function createDbArchive(repos: Repositories): JobArchive {
       return job ? snapshotOf(job) : null;
     },
     results: (id) => repos.leads.jobResults(id),
-    errors: (id) => repos.jobs.jobErrors(id),
+    async errors(id) {
+      // the error log also keeps the WHOIS errors of `whois_failed` leads; a job's `errors`
+      // are its failed domains: those without a lead in the job
+      const [errors, leads] = await Promise.all([repos.jobs.jobErrors(id), repos.leads.jobResults(id)]);
+      const succeeded = new Set(leads.map((lead) => lead.domain));
+      return errors.filter((error) => !succeeded.has(error.domain));
+    },
   };
 }

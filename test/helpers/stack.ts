@@ -10,6 +10,7 @@ import { buildRuntime, type Runtime } from '../../src/runtime.js';
 import { createApp, type App } from '../../src/server.js';
 import type { JobArchive } from '../../src/services/bulk-scan.service.js';
 import type { Simulator } from '../../src/sim/simulator.js';
+import type { Db } from '../../src/store/db.js';
 import { CORPUS_NOW } from './corpus.js';
 import { simConfig } from './deps.js';
 
@@ -20,6 +21,7 @@ export const uniquePrefix = (name: string) => `t-${name}-${randomBytes(4).toStri
 export interface StackOptions {
   env?: Record<string, string | undefined>;
   worker?: boolean;
+  db?: Db;
   sink?: ResultSink;
   archive?: JobArchive;
   heartbeatMs?: number;
@@ -40,6 +42,7 @@ export async function startStack(sim: Simulator, prefix: string, options: StackO
     logger,
     redisUrl: REDIS_URL,
     worker: options.worker ?? true,
+    db: options.db,
     sink: options.sink,
     archive: options.archive,
     now: () => CORPUS_NOW,
