@@ -58,14 +58,27 @@ export interface LocalRedis {
   stop(): Promise<void>;
 }
 
+export interface FindOrStartRedisOptions {
+  /** Port to probe and to launch on (tests use another). Default 6379. */
+  port?: number;
+  /** The redis-server binary. Default: `redis-server` from the PATH. */
+  binary?: string;
+}
+
 /** REDIS_URL if set; else a Redis on 127.0.0.1:6379; else one we launch. */
-export async function findOrStartRedis(redisUrl: string | undefined, dataDir: string, log: (msg: string) => void): Promise<LocalRedis> {
+export async function findOrStartRedis(
+  redisUrl: string | undefined,
+  dataDir: string,
+  log: (msg: string) => void,
+  { port = 6379, binary = 'redis-server' }: FindOrStartRedisOptions = {},
+): Promise<LocalRedis> {
   if (redisUrl) return { url: redisUrl, stop: async () => {} };
-  if (await pingRedis('127.0.0.1', 6379)) return { url: DEFAULT_REDIS_URL, stop: async () => {} };
+  const url = `redis://127.0.0.1:${port}`;
+  if (await pingRedis('127.0.0.1', port)) return { url, stop: async () => {} };
 
   const dir = path.resolve(dataDir, 'redis');
   mkdirSync(dir, { recursive: true });
-  const child = spawn('redis-server', ['--port', '6379', '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', ''], {
+  const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', ''], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const spawnError = await new Promise<Error | undefined>((resolve) => {
@@ -78,14 +91,20 @@ export async function findOrStartRedis(redisUrl: string | undefined, dataDir: st
         'Install Redis (Debian/Ubuntu: `apt-get install redis-server`, macOS: `brew install redis`), run `docker compose up redis`, or set REDIS_URL.',
     );
   }
-  for (let i = 0; i < 50; i++) {
-    if (await pingRedis('127.0.0.1', 6379)) break;
-    if (child.exitCode !== null) throw new RedisUnavailableError(`redis-server exited with code ${child.exitCode} at start (is port 6379 taken?)`);
+  for (let i = 0; ; i++) {
+    if (await pingRedis('127.0.0.1', port)) break;
+    if (child.exitCode !== null) throw new RedisUnavailableError(`redis-server exited with code ${child.exitCode} at start (is port ${port} taken?)`);
+    if (i === 50) {
+      child.kill('SIGKILL');
+      throw new RedisUnavailableError(`redis-server did not answer on 127.0.0.1:${port} within 5 s`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
-  log(`started redis-server on 127.0.0.1:6379 (data in ${dir})`);
+  // stop it with us, even on an unexpected exit
+  process.once('exit', () => child.kill('SIGTERM'));
+  log(`started redis-server on 127.0.0.1:${port} (data in ${dir}, append-only file on)`);
   return {
-    url: DEFAULT_REDIS_URL,
+    url,
     child,
     stop: () =>
       new Promise<void>((resolve) => {
