@@ -2,13 +2,25 @@
 import type { Server } from 'node:http';
 import type { ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { App } from './server.js';
 
 // yoga's enveloped execute/subscribe, handed through rootValue (the pattern of yoga's docs)
 interface EnvelopedRoot {
   execute: (args: ExecutionArgs) => never;
   subscribe: (args: ExecutionArgs) => never;
+}
+
+const socketSignals = new WeakMap<WebSocket, AbortSignal>();
+function socketSignal(socket: WebSocket): AbortSignal {
+  let signal = socketSignals.get(socket);
+  if (!signal) {
+    const controller = new AbortController();
+    socket.once('close', () => controller.abort());
+    signal = controller.signal;
+    socketSignals.set(socket, signal);
+  }
+  return signal;
 }
 
 export function attachWebSocket(server: Server, app: App, apiKeys: string[] = []) {
@@ -36,7 +48,8 @@ export function attachWebSocket(server: Server, app: App, apiKeys: string[] = []
           operationName: params.operationName,
           document: parse(params.query),
           variableValues: params.variables,
-          contextValue: await contextFactory(),
+          // the socket's life is the subscription's abort signal (HTTP requests have their own)
+          contextValue: { ...(await contextFactory()), signal: socketSignal(ctx.extra.socket) },
           rootValue: { execute, subscribe },
         };
         const errors = validate(args.schema, args.document);

@@ -52,7 +52,7 @@ async function expectResultsKept(stack: Stack, id: string, succeeded: number) {
   return names;
 }
 
-async function redisKeysOf(stack: Stack, id: string) {
+function redisKeysOf(stack: Stack, id: string): string[] {
   const k = stack.runtime.store.keys(id);
   return [k.meta, k.done, k.results, k.errors, k.domains];
 }

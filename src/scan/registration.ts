@@ -51,7 +51,7 @@ async function findWhoisTarget(domain: string, publicSuffix: string, deps: Regis
 function rdapBaseFor(publicSuffix: string, deps: RegistrationDeps): string | undefined {
   if (deps.config.rdap === 'off') return undefined;
   if (deps.config.rdapUrl) return deps.config.rdapUrl;
-  return deps.bootstrap.baseUrlFor(publicSuffix.split('.').pop()!);
+  return deps.bootstrap.baseUrlFor(publicSuffix);
 }
 
 function budgetError(error: unknown, what: string, upstream: string): ScanError {

@@ -78,8 +78,11 @@ export function createBulkScanService(deps: BulkScanDeps) {
   }
 
   async function endJob(id: string, status: 'failed' | 'cancelled', code: 'job_timeout' | 'job_cancelled', message: string) {
-    if (await store.finish(id, status, { code, message }, now())) await deps.onJobFinished?.(id);
+    const ended = await store.finish(id, status, { code, message }, now());
     const snapshot = await store.snapshot(id);
+    // already finished (e.g. the timeout of a job that completed): nothing to announce
+    if (!ended) return snapshot;
+    await deps.onJobFinished?.(id);
     if (snapshot) {
       await publisher.publish(snapshot);
       sink.saveJob(snapshot, (await store.options(id)) ?? {});

@@ -13,9 +13,10 @@ export function simEnv(sim: Simulator, overrides: Record<string, string | undefi
     SCOUT_WHOIS_SERVER: sim.whoisAddress,
     SCOUT_RDAP_URL: sim.rdapUrl,
     SCOUT_RDAP_BOOTSTRAP_URL: sim.bootstrapUrl,
-    SCOUT_DNS_QUERY_TIMEOUT_MS: '300',
-    SCOUT_DNS_TIMEOUT_MS: '2000',
-    SCOUT_WHOIS_TIMEOUT_MS: '800',
+    // short enough that the corpus' TIMEOUT faults cost little, long enough for a loaded 2-core CI
+    SCOUT_DNS_QUERY_TIMEOUT_MS: '1000',
+    SCOUT_DNS_TIMEOUT_MS: '3000',
+    SCOUT_WHOIS_TIMEOUT_MS: '1500',
     SCOUT_BACKOFF_MS: '20',
     SCOUT_DNS_RATE: '2000',
     SCOUT_WHOIS_RATE: '2000',

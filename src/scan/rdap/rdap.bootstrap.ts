@@ -54,12 +54,20 @@ export function createRdapBootstrap(options: RdapBootstrapOptions) {
   }
 
   return {
-    /** RDAP base URL for a TLD (the last label of the public suffix), or undefined. */
-    baseUrlFor(tld: string): string | undefined {
+    /**
+     * RDAP base URL for a public suffix: the longest entry that matches (`com.tr`, then `tr`),
+     * or undefined.
+     */
+    baseUrlFor(publicSuffix: string): string | undefined {
       if (!refreshing && Date.now() - refreshedAt > maxAgeMs) {
         refreshing = refresh().finally(() => (refreshing = undefined));
       }
-      return services.get(tld.toLowerCase());
+      const labels = publicSuffix.toLowerCase().split('.');
+      for (let i = 0; i < labels.length; i++) {
+        const base = services.get(labels.slice(i).join('.'));
+        if (base) return base;
+      }
+      return undefined;
     },
     refresh,
     get size() {
