@@ -95,6 +95,10 @@ function createEventQueue<T>() {
       items.push(item);
       wake?.();
     },
+    /** Let a waiting `next` return now (with nothing, when nothing arrived). */
+    interrupt() {
+      wake?.();
+    },
     async next(timeoutMs: number): Promise<T | undefined> {
       if (items.length) return items.shift();
       await new Promise<void>((resolve) => {
@@ -128,12 +132,14 @@ export async function* watchJobProgress(bus: ProgressBus, store: JobStore, prefi
   const queue = createEventQueue<JobSnapshot>();
   // subscribe first, then read the snapshot: nothing published in between is lost
   const unsubscribe = await bus.subscribe<JobSnapshot>(progressChannel(prefix, id), (s) => queue.push(s));
+  signal?.addEventListener('abort', () => queue.interrupt(), { once: true });
   try {
     let last = await refresh(id);
     if (!last) return;
     yield last;
     while (!FINISHED_STATUSES.has(last.status) && !signal?.aborted) {
       let next = await queue.next(heartbeatMs);
+      if (signal?.aborted) return;
       if (!next) {
         next = (await refresh(id)) ?? undefined;
         if (!next) return;
@@ -162,6 +168,7 @@ export async function* watchJobResults(bus: ProgressBus, store: JobStore, prefix
   const queue = createEventQueue<{ lead?: Lead; snapshot?: JobSnapshot }>();
   const unsubLeads = await bus.subscribe<Lead>(resultsChannel(prefix, id), (lead) => queue.push({ lead }));
   const unsubProgress = await bus.subscribe<JobSnapshot>(progressChannel(prefix, id), (snapshot) => queue.push({ snapshot }));
+  signal?.addEventListener('abort', () => queue.interrupt(), { once: true });
   try {
     const start = await refresh(id);
     if (!start) return;
