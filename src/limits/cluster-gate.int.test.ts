@@ -123,6 +123,23 @@ describe('createClusterGate (two workers, one Redis)', () => {
     expect(await waiting).toBeGreaterThanOrEqual(780);
   });
 
+  it('after a pause, both workers resume at the steady rate, not in one burst of saved-up tokens', async () => {
+    const upstream = whoisUpstream('whois.resume.test:43');
+    await gateB.acquire(upstream); // the bucket is (nearly) full
+    gateA.reportRateLimited(upstream, 300);
+    await redisA.ping();
+    const started = Date.now();
+    const done: number[] = [];
+    await Promise.all(
+      Array.from({ length: 6 }, (_, i) => (i % 2 ? gateA : gateB).acquire(upstream).then(() => void done.push(Date.now() - started))),
+    );
+    done.sort((x, y) => x - y);
+    const interval = 1000 / options.whoisRate;
+    expect(done[0]).toBeGreaterThanOrEqual(280);
+    // one token per interval after the pause: 6 tokens span 5 intervals
+    expect(done[5] - done[0]).toBeGreaterThanOrEqual(5 * interval - 15);
+  });
+
   it('an abort signal rejects a waiting acquire', async () => {
     const upstream = whoisUpstream('whois.abort.test:43');
     gateA.reportRateLimited(upstream, 5000);

@@ -25,14 +25,36 @@ redis.call('SET', KEYS[1], tostring(tat), 'PX', math.ceil((tat - now + burst * i
 return math.max(0, tat - now)
 `;
 
+// KEYS[1] = bucket key, KEYS[2] = pause key; ARGV[1] = pause (ms), ARGV[2] = interval (µs),
+// ARGV[3] = burst. Starts the pause unless a longer one is in force (another worker's), and
+// empties the bucket up to its end: no token accrues during the pause, so the queries it held
+// resume at the steady rate instead of one burst. Returns the pause in force (ms).
+const PAUSE_SCRIPT = `
+redis.call('SET', KEYS[2], '1', 'PX', ARGV[1], 'NX')
+local pause = redis.call('PTTL', KEYS[2])
+if pause <= 0 then return 0 end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local interval = tonumber(ARGV[2])
+local burst = tonumber(ARGV[3])
+local hold = now + pause * 1000 - interval
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tat < hold then
+  redis.call('SET', KEYS[1], tostring(hold), 'PX', math.ceil((hold - now + burst * interval) / 1000))
+end
+return pause
+`;
+
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     scoutReserve(bucket: string, pause: string, intervalUs: number, burst: number): Result<number, Context>;
+    scoutPause(bucket: string, pause: string, pauseMs: number, intervalUs: number, burst: number): Result<number, Context>;
   }
 }
 
 export function createClusterGate(redis: Redis, prefix: string, options: GateOptions): QueryGate {
   redis.defineCommand('scoutReserve', { numberOfKeys: 2, lua: RESERVE_SCRIPT });
+  redis.defineCommand('scoutPause', { numberOfKeys: 2, lua: PAUSE_SCRIPT });
   const burstOf = options.burst ?? ((rate: number) => Math.max(1, Math.floor(rate)));
   // backoff levels are per process; the pause they produce is shared
   const backoffs = new Map<string, UpstreamBackoff>();
@@ -61,8 +83,11 @@ export function createClusterGate(redis: Redis, prefix: string, options: GateOpt
       let backoff = backoffs.get(upstream);
       if (!backoff) backoffs.set(upstream, (backoff = createUpstreamBackoff(options.backoffMs)));
       const pause = backoff.onRateLimited(Date.now(), retryAfterMs);
-      // NX: do not shorten a longer pause another worker set
-      void redis.set(key('pause', upstream), '1', 'PX', pause, 'NX').catch(() => {});
+      const rate = rateFor(upstream, options);
+      // NX inside: do not shorten a longer pause another worker set
+      void redis
+        .scoutPause(key('bucket', upstream), key('pause', upstream), Math.max(1, Math.ceil(pause)), Math.round(1e6 / rate), burstOf(rate))
+        .catch(() => {});
     },
     reportSuccess(upstream) {
       backoffs.get(upstream)?.onSuccess();

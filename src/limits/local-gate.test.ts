@@ -58,9 +58,10 @@ describe('createLocalGate', () => {
     expect(a.times).toEqual([]);
     expect(b.times).toEqual([0, 0, 0]);
     expect(dns.times).toEqual([0, 0, 0]);
-    await vi.advanceTimersByTimeAsync(1);
+    await vi.advanceTimersByTimeAsync(100);
     await a.done;
-    expect(a.times).toEqual([1000, 1000, 1000]);
+    // from the end of the pause at the steady rate (100/s)
+    expect(a.times).toEqual([1000, 1010, 1020]);
   });
 
   it('a pause that starts while a query waits for its token holds that query too', async () => {
@@ -75,6 +76,21 @@ describe('createLocalGate', () => {
     expect(a.times[2]).toBeGreaterThanOrEqual(a.times[1]);
     // and the bucket still spaces them after the pause (burst 1: one per 100 ms)
     expect(a.times[2] - a.times[1]).toBeGreaterThanOrEqual(100);
+  });
+
+  it('after a pause, held queries resume at the steady rate, not in one burst of saved-up tokens', async () => {
+    const gate = createLocalGate({ dnsRate: 10, whoisRate: 10, backoffMs: 10 }); // burst 10
+    await gate.acquire(A); // the bucket exists and is (nearly) full
+    gate.reportRateLimited(A, 1000);
+    const a = acquireMany(gate, A, 5);
+    await vi.advanceTimersByTimeAsync(3000);
+    await a.done;
+    expect(a.times).toEqual([1000, 1100, 1200, 1300, 1400]);
+    // another upstream's bucket is untouched
+    const b = acquireMany(gate, B, 5);
+    await vi.advanceTimersByTimeAsync(0);
+    await b.done;
+    expect(b.times).toEqual([0, 0, 0, 0, 0]);
   });
 
   it('escalates the pause per signal after the previous pause, and success decays it', async () => {

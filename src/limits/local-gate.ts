@@ -47,13 +47,18 @@ export function createLocalGate(options: GateOptions): QueryGate {
     return backoff;
   };
 
+  const bucketOf = (upstream: string) => {
+    let bucket = buckets.get(upstream);
+    if (!bucket) {
+      const rate = rateFor(upstream, options);
+      buckets.set(upstream, (bucket = createTokenBucket(rate, burstOf(rate))));
+    }
+    return bucket;
+  };
+
   return {
     async acquire(upstream, signal) {
-      let bucket = buckets.get(upstream);
-      if (!bucket) {
-        const rate = rateFor(upstream, options);
-        buckets.set(upstream, (bucket = createTokenBucket(rate, burstOf(rate))));
-      }
+      const bucket = bucketOf(upstream);
       const pausedFor = () => (backoffs.get(upstream)?.pausedUntil ?? 0) - Date.now();
       for (;;) {
         // wait out any backoff first, then take a token (a pause may start while we wait)
@@ -65,7 +70,10 @@ export function createLocalGate(options: GateOptions): QueryGate {
       }
     },
     reportRateLimited(upstream, retryAfterMs) {
-      backoffOf(upstream).onRateLimited(Date.now(), retryAfterMs);
+      const pause = backoffOf(upstream).onRateLimited(Date.now(), retryAfterMs);
+      // tokens must not pile up during the pause: a full-bucket burst right after it would
+      // hit the upstream that just throttled us with the queries the pause held back
+      bucketOf(upstream).hold(pause);
     },
     reportSuccess(upstream) {
       backoffs.get(upstream)?.onSuccess();

@@ -75,6 +75,16 @@ describe('createTokenBucket', () => {
     expect(bucket.reserve()).toBe(150); // due at +300, 150 ms from now
   });
 
+  it('hold(ms): no token accrues during a pause; the first is due when it ends, then the steady rate', () => {
+    const clock = fakeClock();
+    const bucket = createTokenBucket(10, 10, clock.now); // full: 10 tokens at once
+    bucket.hold(1000);
+    expect(reserveMany(bucket, 0, 4)).toEqual([1000, 1100, 1200, 1300]);
+    // a hold shorter than the reservations already made changes nothing
+    bucket.hold(50);
+    expect(bucket.reserve()).toBe(1400);
+  });
+
   it('defaults the burst to one second of budget, at least one token', () => {
     const clock = fakeClock();
     const fast = createTokenBucket(5, undefined, clock.now);

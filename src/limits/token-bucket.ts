@@ -6,6 +6,11 @@
 export interface TokenBucket {
   /** Reserve one token; returns the wait in ms (0 = go now). */
   reserve(): number;
+  /**
+   * No token accrues for `ms` from now (a backoff pause): the bucket is empty when the pause
+   * ends, so the queries it held resume at the steady rate instead of one burst.
+   */
+  hold(ms: number): void;
 }
 
 export function createTokenBucket(rate: number, burst: number = Math.max(1, rate), now: () => number = () => performance.now()): TokenBucket {
@@ -19,6 +24,10 @@ export function createTokenBucket(rate: number, burst: number = Math.max(1, rate
       nextFree = Math.max(nextFree, t - burst * interval);
       nextFree += interval;
       return Math.max(0, nextFree - t);
+    },
+    hold(ms) {
+      // the first token is due when the pause ends
+      nextFree = Math.max(nextFree, now() + ms - interval);
     },
   };
 }

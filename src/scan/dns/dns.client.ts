@@ -10,6 +10,9 @@ import { BudgetExhaustedError, type IoBudget } from '../io-budget.js';
 import { DNS_UPSTREAM, type QueryGate } from '../rate-gate.js';
 import type { MxRecord } from '../scan.types.js';
 
+/** Extra tries of one query answered REFUSED (after the gate's backoff pause). */
+const REFUSED_RETRIES = 2;
+
 export type DnsAnswer<T> = { kind: 'records'; records: T[] } | { kind: 'nodata' } | { kind: 'nxdomain' };
 
 export interface DnsLookup {
@@ -59,7 +62,7 @@ export function createDnsLookup(options: DnsClientOptions): DnsLookup {
   const resolver = createResolver(options.servers, options.queryTimeoutMs);
   const { gate, signal, budget } = options;
 
-  async function query<T>(name: string, run: () => Promise<T[]>): Promise<DnsAnswer<T>> {
+  async function queryOnce<T>(name: string, run: () => Promise<T[]>): Promise<DnsAnswer<T>> {
     await gate.acquire(DNS_UPSTREAM, signal);
     try {
       const records = await budget.spend((stepSignal) => {
@@ -79,6 +82,21 @@ export function createDnsLookup(options: DnsClientOptions): DnsLookup {
       const mapped = mapDnsError(name, error);
       if (mapped.code === 'dns_refused') gate.reportRateLimited(DNS_UPSTREAM);
       throw mapped;
+    }
+  }
+
+  /**
+   * A REFUSED answer is the resolver's rate limit: the gate now holds all DNS queries for a
+   * backoff pause, after which this one query is asked again (twice at most) instead of
+   * failing the whole domain attempt and repeating its other queries.
+   */
+  async function query<T>(name: string, run: () => Promise<T[]>): Promise<DnsAnswer<T>> {
+    for (let retry = 0; ; retry++) {
+      try {
+        return await queryOnce(name, run);
+      } catch (error) {
+        if (!(error instanceof ScanError) || error.code !== 'dns_refused' || retry >= REFUSED_RETRIES) throw error;
+      }
     }
   }
 
