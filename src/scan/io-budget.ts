@@ -42,17 +42,22 @@ export function createIoBudget(budgetMs: number, outer?: AbortSignal, parent?: C
       // name the budget that binds, so the error says which one ran out
       const limitMs = parent && parent.remainingMs < budgetMs - spent ? parent.budgetMs : budgetMs;
       if (remaining <= 0) throw new BudgetExhaustedError(limitMs);
-      const timeout = AbortSignal.timeout(Math.ceil(remaining));
-      const signal = outer ? AbortSignal.any([outer, timeout]) : timeout;
+      // One controller and a cleared timer per step, not AbortSignal.timeout/any: on Node 20 an
+      // any() signal whose timeout source was collected before firing is never released, and
+      // it keeps every listener (the resolver, the budgets) alive with it: a leak per query.
+      const controller = new AbortController();
+      const onOuterAbort = () => controller.abort(outer!.reason);
+      outer?.addEventListener('abort', onOuterAbort, { once: true });
+      const timer = setTimeout(() => controller.abort(new BudgetExhaustedError(limitMs)), Math.ceil(remaining));
       const started = now();
       try {
         return await new Promise<T>((resolve, reject) => {
-          const onAbort = () => reject(outer?.aborted ? outer.reason : new BudgetExhaustedError(limitMs));
-          if (signal.aborted) return onAbort();
-          signal.addEventListener('abort', onAbort, { once: true });
-          step(signal).then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+          controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+          step(controller.signal).then(resolve, reject);
         });
       } finally {
+        clearTimeout(timer);
+        outer?.removeEventListener('abort', onOuterAbort);
         this.charge(now() - started);
       }
     },

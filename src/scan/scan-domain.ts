@@ -78,39 +78,34 @@ async function runDnsStage(domain: string, deps: ScanDeps, signal: AbortSignal |
     budget,
     signal,
   });
-  let queries = 0;
-  try {
-    queries++;
-    const mxAnswer = await dns.queryMx(domain);
-    if (mxAnswer.kind === 'nxdomain') {
-      throw createScanError('domain_not_found', `${domain} does not exist in DNS (NXDOMAIN)`);
-    }
-    onDomainExists();
-    queries += 2;
-    const [txtAnswer, dmarcAnswer] = await Promise.all([dns.queryTxt(domain), dns.queryTxt(`_dmarc.${domain}`)]);
-    const txt = records(txtAnswer);
-    const spfRecords = pickSpfRecords(txt);
-    const spf = spfRecords.length > 0 ? parseSpf(spfRecords[0]) : null;
-    const dmarcRaw = pickDmarcRecord(records(dmarcAnswer));
-    const mx = records(mxAnswer);
-    const classification = classifyProvider(mx, spf?.includes ?? []);
-    const dkim = await probeDkim(domain, classification.provider, deps.config.dkimSelectors, dns);
-    queries += dkim.queries;
-    const joined = txt.map((strings) => strings.join(''));
-    const signals: DnsSignals = {
-      mx,
-      spf,
-      spfRecordCount: spfRecords.length,
-      dmarc: dmarcRaw ? parseDmarc(dmarcRaw) : null,
-      dkimSelector: dkim.selector,
-      nameservers: [],
-      msVerification: joined.some((t) => /^MS=ms\d+/i.test(t)),
-      googleVerification: joined.some((t) => t.startsWith('google-site-verification=')),
-    };
-    return { result: { signals, classification } satisfies DnsStageResult, queries };
-  } finally {
-    dns.cancel();
+  let queries = 1;
+  const mxAnswer = await dns.queryMx(domain);
+  if (mxAnswer.kind === 'nxdomain') {
+    throw createScanError('domain_not_found', `${domain} does not exist in DNS (NXDOMAIN)`);
   }
+  onDomainExists();
+  queries += 2;
+  const [txtAnswer, dmarcAnswer] = await Promise.all([dns.queryTxt(domain), dns.queryTxt(`_dmarc.${domain}`)]);
+  const txt = records(txtAnswer);
+  const spfRecords = pickSpfRecords(txt);
+  const spf = spfRecords.length > 0 ? parseSpf(spfRecords[0]) : null;
+  const dmarcRaw = pickDmarcRecord(records(dmarcAnswer));
+  const mx = records(mxAnswer);
+  const classification = classifyProvider(mx, spf?.includes ?? []);
+  const dkim = await probeDkim(domain, classification.provider, deps.config.dkimSelectors, dns);
+  queries += dkim.queries;
+  const joined = txt.map((strings) => strings.join(''));
+  const signals: DnsSignals = {
+    mx,
+    spf,
+    spfRecordCount: spfRecords.length,
+    dmarc: dmarcRaw ? parseDmarc(dmarcRaw) : null,
+    dkimSelector: dkim.selector,
+    nameservers: [],
+    msVerification: joined.some((t) => /^MS=ms\d+/i.test(t)),
+    googleVerification: joined.some((t) => t.startsWith('google-site-verification=')),
+  };
+  return { result: { signals, classification } satisfies DnsStageResult, queries };
 }
 
 /** Build the lead from the finished stages. Pure. */

@@ -19,8 +19,6 @@ export interface DnsLookup {
   queryMx(name: string): Promise<DnsAnswer<MxRecord>>;
   /** TXT records, each as its list of character-strings. */
   queryTxt(name: string): Promise<DnsAnswer<string[]>>;
-  /** Cancel every outstanding query of this lookup. */
-  cancel(): void;
 }
 
 export interface DnsClientOptions {
@@ -45,30 +43,36 @@ export function mapDnsError(name: string, error: unknown): ScanError {
       return createScanError('dns_servfail', `DNS server failed (SERVFAIL) for ${name}`, { cause: error, upstream: DNS_UPSTREAM });
     case 'EREFUSED':
       return createScanError('dns_refused', `DNS server refused the query for ${name}`, { cause: error, upstream: DNS_UPSTREAM });
-    case 'ECANCELLED':
-      return createScanError('dns_timeout', `DNS query for ${name} cancelled: DNS time budget used up`, { cause: error });
     default:
       return createScanError('dns_error', `DNS query for ${name} failed: ${code ?? String(error)}`, { cause: error, upstream: DNS_UPSTREAM });
   }
 }
 
-function createResolver(servers: string[] | undefined, queryTimeoutMs: number): Resolver {
-  const resolver = new Resolver({ timeout: queryTimeoutMs, tries: 1 });
-  if (servers?.length) resolver.setServers(servers);
+/**
+ * One resolver (one c-ares channel) per server list and timeout, shared by every scan of the
+ * process: a channel per domain costs CPU and memory. A scan whose budget runs out abandons
+ * its query (the step rejects at once); the query itself ends within `queryTimeoutMs`.
+ */
+const resolvers = new Map<string, Resolver>();
+function sharedResolver(servers: string[] | undefined, queryTimeoutMs: number): Resolver {
+  const key = `${servers?.join(',') ?? 'system'}|${queryTimeoutMs}`;
+  let resolver = resolvers.get(key);
+  if (!resolver) {
+    resolver = new Resolver({ timeout: queryTimeoutMs, tries: 1 });
+    if (servers?.length) resolver.setServers(servers);
+    resolvers.set(key, resolver);
+  }
   return resolver;
 }
 
 export function createDnsLookup(options: DnsClientOptions): DnsLookup {
-  const resolver = createResolver(options.servers, options.queryTimeoutMs);
+  const resolver = sharedResolver(options.servers, options.queryTimeoutMs);
   const { gate, signal, budget } = options;
 
   async function queryOnce<T>(name: string, run: () => Promise<T[]>): Promise<DnsAnswer<T>> {
     await gate.acquire(DNS_UPSTREAM, signal);
     try {
-      const records = await budget.spend((stepSignal) => {
-        stepSignal.addEventListener('abort', () => resolver.cancel(), { once: true });
-        return run();
-      });
+      const records = await budget.spend(() => run());
       gate.reportSuccess(DNS_UPSTREAM);
       return records.length ? { kind: 'records', records } : { kind: 'nodata' };
     } catch (error) {
@@ -109,6 +113,5 @@ export function createDnsLookup(options: DnsClientOptions): DnsLookup {
         })),
       ),
     queryTxt: (name) => query(name, () => resolver.resolveTxt(name)),
-    cancel: () => resolver.cancel(),
   };
 }

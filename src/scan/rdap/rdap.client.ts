@@ -19,21 +19,35 @@ export async function fetchRdapDomain(options: RdapQueryOptions): Promise<RdapRe
   const { baseUrl, domain, timeoutMs, signal, fetchImpl = fetch } = options;
   const url = `${baseUrl}/domain/${encodeURIComponent(domain)}`;
   const upstream = new URL(baseUrl).host;
-  const signals = [AbortSignal.timeout(timeoutMs), ...(signal ? [signal] : [])];
+  // a controller and a cleared timer rather than AbortSignal.timeout/any (see io-budget.ts)
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const onAbort = () => controller.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const release = () => {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+  };
   let response: Response;
   try {
-    response = await fetchImpl(url, {
-      headers: { accept: 'application/rdap+json, application/json' },
-      signal: AbortSignal.any(signals),
-    });
+    response = await fetchImpl(url, { headers: { accept: 'application/rdap+json, application/json' }, signal: controller.signal });
   } catch (error) {
-    const aborted = (error as Error)?.name === 'TimeoutError' || (error as Error)?.name === 'AbortError';
+    release();
+    const aborted = controller.signal.aborted;
     throw createScanError(
       aborted ? 'whois_timeout' : 'rdap_error',
       aborted ? `RDAP server ${upstream} did not answer within ${timeoutMs} ms` : `RDAP request to ${upstream} failed: ${(error as Error)?.message}`,
       { cause: error, upstream },
     );
   }
+  try {
+    return await readRdapResponse(response, upstream);
+  } finally {
+    release();
+  }
+}
+
+async function readRdapResponse(response: Response, upstream: string): Promise<RdapResponse> {
   if (response.status === 404) {
     await response.body?.cancel();
     return { kind: 'not_found' };
