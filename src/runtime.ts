@@ -66,7 +66,7 @@ export async function buildRuntime(options: RuntimeOptions) {
     leads: repos ? createLeadsService(repos) : noLeadsService,
   };
   const worker = options.worker
-    ? createScanWorker({ config, redisUrl, logger, store, scan: scanDeps, publisher, bus, sink, bulk, onJobFinished })
+    ? createScanWorker({ config, redisUrl, logger, store, scan: scanDeps, retries: config.limits.retries, backoffMs: config.limits.backoffMs, publisher, bus, sink, bulk, onJobFinished })
     : undefined;
   const persistWorker = repos ? createPersistWorker(config, redisUrl, store, repos, logger) : undefined;
 

@@ -87,4 +87,15 @@ describe('createUpstreamBackoff', () => {
     const backoff = createUpstreamBackoff(0, 60_000, bottom);
     expect(backoff.onRateLimited(0)).toBeGreaterThanOrEqual(1);
   });
+
+  it('forgives one level per calm stretch as long as the current delay', () => {
+    const backoff = createUpstreamBackoff(100, 30_000, () => 1);
+    expect(backoff.onRateLimited(0)).toBe(100); // level 1, paused until 100
+    expect(backoff.onRateLimited(100)).toBe(200); // level 2, until 300
+    expect(backoff.onRateLimited(300)).toBe(400); // level 3, until 700
+    // 400 ms of calm forgive level 3, then 200 ms level 2: back to level 1, then + 1
+    expect(backoff.onRateLimited(700 + 400 + 200)).toBe(200);
+    // a long calm forgives everything
+    expect(backoff.onRateLimited(60_000)).toBe(100);
+  });
 });

@@ -1,7 +1,10 @@
 /**
  * Upstream backoff after rate-limit signals: each signal that arrives after the previous pause
- * ended doubles the pause (with jitter), up to `maxMs`; successes decay the level. Signals
- * during a pause come from queries sent before it and do not escalate.
+ * ended doubles the pause (with jitter), up to `maxMs`; successes decay the level, and so does
+ * calm: each stretch as long as the current delay without a signal forgives one level, so a
+ * few scattered throttle replies (one domain's, say) never build up to minute-long pauses of
+ * the whole server. Signals during a pause come from queries sent before it and do not
+ * escalate.
  */
 export interface UpstreamBackoff {
   /** Record a rate-limit signal; returns the pause (ms) now in force from `now`. */
@@ -11,14 +14,20 @@ export interface UpstreamBackoff {
   readonly pausedUntil: number;
 }
 
-export function createUpstreamBackoff(baseMs: number, maxMs = 60_000, random: () => number = Math.random): UpstreamBackoff {
+export function createUpstreamBackoff(baseMs: number, maxMs = 30_000, random: () => number = Math.random): UpstreamBackoff {
   let level = 0;
   let pausedUntil = 0;
+  const delayAt = (l: number) => Math.min(maxMs, Math.max(baseMs, 1) * 2 ** (l - 1));
   return {
     onRateLimited(now, retryAfterMs = 0) {
       if (now < pausedUntil) return pausedUntil - now;
+      let calm = now - pausedUntil;
+      while (level > 0 && calm >= delayAt(level)) {
+        calm -= delayAt(level);
+        level--;
+      }
       level = Math.min(level + 1, 16);
-      const delay = Math.min(maxMs, Math.max(baseMs, 1) * 2 ** (level - 1));
+      const delay = delayAt(level);
       const pause = Math.max(retryAfterMs, Math.round(delay / 2 + (random() * delay) / 2));
       pausedUntil = now + pause;
       return pause;

@@ -96,12 +96,13 @@ describe('createLocalGate', () => {
   it('escalates the pause per signal after the previous pause, and success decays it', async () => {
     vi.spyOn(Math, 'random').mockReturnValue(1); // jitter at the top: pause = full delay
     const gate = createLocalGate({ dnsRate: 1000, whoisRate: 1000, backoffMs: 100 });
-    // how long an acquire started now waits; afterwards the clock is far past the pause
+    // how long an acquire started now waits; afterwards the clock stands at the pause's end
+    // (no calm in between, which would forgive levels)
     const pausedFor = async () => {
       const start = Date.now();
       let resolvedAt = -1;
       const p = gate.acquire(A).then(() => void (resolvedAt = Date.now()));
-      await vi.advanceTimersByTimeAsync(10_000);
+      while (resolvedAt < 0) await vi.advanceTimersByTimeAsync(10);
       await p;
       return resolvedAt - start;
     };

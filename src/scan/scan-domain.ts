@@ -205,6 +205,13 @@ export interface RetryOptions {
   retries: number;
   backoffMs: number;
   signal?: AbortSignal;
+  /** Stages finished by an earlier run of this domain (a worker re-running a unit). */
+  partial?: ScanPartial;
+  /**
+   * Called before each retry with the stages finished so far (a worker saves them with the
+   * unit, so a re-run after a crash does not repeat them). Throwing stops the retries.
+   */
+  onRetry?: (error: ScanError, partial: ScanPartial | undefined, attempt: number) => Promise<void>;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
@@ -214,29 +221,37 @@ export interface ScanWithRetriesResult extends ScanAttemptResult {
 
 const defaultSleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 
 /**
- * The retry policy of single scans, the same as the workers': transient errors are retried
- * `retries` times with exponential backoff and jitter (at least an upstream's Retry-After);
- * permanent errors are not. Throws the last ScanError with `attempts` set.
+ * The retry policy of every scan, single or bulk: transient errors are retried `retries` times
+ * with exponential backoff and jitter (at least an upstream's Retry-After), in place, so a
+ * retry does not queue behind the rest of a bulk job; permanent errors are not retried. Throws
+ * the last ScanError with `attempts` set.
  */
 export async function scanWithRetries(domain: string, deps: ScanDeps, options: RetryOptions): Promise<ScanWithRetriesResult> {
   const maxAttempts = options.retries + 1;
   const sleep = options.sleep ?? defaultSleep;
-  let partial: ScanPartial | undefined;
+  let partial = options.partial;
   for (let attempt = 1; ; attempt++) {
     try {
       const result = await scanDomainAttempt(domain, deps, { signal: options.signal, finalAttempt: attempt === maxAttempts, partial });
       return { ...result, attempts: attempt };
     } catch (error) {
-      const scanError = error as ScanErrorWithPartial;
-      partial = scanError.partial;
-      if (!(scanError instanceof ScanError) || scanError.category === 'permanent' || attempt >= maxAttempts || options.signal?.aborted) {
-        throw Object.assign(toScanError(error), { attempts: attempt });
-      }
+      const scanError = toScanError(error);
+      partial = (error as ScanErrorWithPartial).partial ?? partial;
+      scanError.attempts = attempt;
+      if (scanError.category === 'permanent' || attempt >= maxAttempts || options.signal?.aborted) throw scanError;
+      await options.onRetry?.(scanError, partial, attempt);
       await sleep(Math.max(backoffDelay(attempt, options.backoffMs), scanError.retryAfterMs ?? 0), options.signal);
     }
   }

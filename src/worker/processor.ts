@@ -1,16 +1,18 @@
 /**
  * The domain-scan processor: one BullMQ job = one domain of one bulk job. Thin: validate the
  * payload, run one scan attempt, record the outcome once, publish progress.
- * Transient failures with attempts left are thrown (BullMQ retries with jittered backoff, the
- * finished stages saved in the job data); permanent ones and the last attempt are recorded as
- * failures and the BullMQ job completes, so one bad domain never stops the bulk job.
+ * Transient failures are retried in place with jittered backoff (a retry must not queue behind
+ * the rest of the job), the finished stages saved in the unit's data for a re-run after a
+ * crash; permanent ones and the last attempt are recorded as failures and the BullMQ unit
+ * completes, so one bad domain never stops the bulk job. BullMQ's own attempts are left for
+ * unexpected errors (e.g. Redis briefly unreachable while recording).
  */
 import type { Job } from 'bullmq';
 import { z } from 'zod';
 import type { JobStore } from '../jobs/job.store.js';
 import type { createProgressPublisher, ProgressBus } from '../jobs/progress.js';
 import type { ResultSink } from '../jobs/result-sink.js';
-import { scanDomainAttempt, type ScanDeps, type ScanErrorWithPartial, type ScanPartial } from '../scan/scan-domain.js';
+import { scanWithRetries, type ScanDeps, type ScanPartial } from '../scan/scan-domain.js';
 import { toScanError, type ScanFailure } from '../scan/scan.errors.js';
 import type { Logger } from '../logger.js';
 
@@ -25,6 +27,10 @@ export type ProcessorJobData = z.infer<typeof jobDataSchema>;
 export interface ProcessorDeps {
   store: JobStore;
   scan: ScanDeps;
+  /** Retries of a transient failure, done in place (SCOUT_RETRIES). */
+  retries: number;
+  /** Base of the exponential backoff (SCOUT_BACKOFF_MS). */
+  backoffMs: number;
   publisher: ReturnType<typeof createProgressPublisher>;
   bus: ProgressBus;
   sink: ResultSink;
@@ -32,6 +38,14 @@ export interface ProcessorDeps {
   now?: () => Date;
   /** A job reached a final status (here: its last domain was counted). */
   onJobFinished?: (jobId: string) => Promise<void>;
+}
+
+/** The bulk job ended while one of its domains was being retried. */
+class JobEndedError extends Error {
+  constructor() {
+    super('bulk job ended');
+    this.name = 'JobEndedError';
+  }
 }
 
 export type ProcessOutcome = 'succeeded' | 'failed' | 'skipped' | 'duplicate';
@@ -60,21 +74,26 @@ export function createDomainProcessor(deps: ProcessorDeps) {
       if (snapshot) await publisher.publish(snapshot);
     }
 
-    const attempt = job.attemptsMade + 1;
-    const finalAttempt = attempt >= (job.opts.attempts ?? 1);
     let outcome: Parameters<JobStore['record']>[2];
     try {
-      const result = await scanDomainAttempt(domain, deps.scan, { signal, finalAttempt, partial: parsed.data.partial as ScanPartial | undefined });
+      const result = await scanWithRetries(domain, deps.scan, {
+        retries: deps.retries,
+        backoffMs: deps.backoffMs,
+        signal,
+        partial: parsed.data.partial as ScanPartial | undefined,
+        onRetry: async (_error, partial) => {
+          // the bulk job ended (cancelled, timed out) while we backed off: stop spending queries
+          if (store.isFinished(await store.status(jobId))) throw new JobEndedError();
+          if (partial) await job.updateData({ ...parsed.data, partial });
+        },
+      });
       outcome = { kind: 'succeeded', lead: result.lead };
-      if (result.whoisError) sink.saveFailure(jobId, failureOf(domain, result.whoisError, attempt, now()));
+      if (result.whoisError) sink.saveFailure(jobId, failureOf(domain, result.whoisError, result.attempts, now()));
     } catch (error) {
+      if (error instanceof JobEndedError) return 'skipped';
+      if (signal?.aborted) throw error;
       const scanError = toScanError(error);
-      if (scanError.category === 'transient' && !finalAttempt && !signal?.aborted) {
-        const partial = (error as ScanErrorWithPartial).partial;
-        if (partial) await job.updateData({ ...parsed.data, partial });
-        throw scanError;
-      }
-      outcome = { kind: 'failed', failure: failureOf(domain, scanError, attempt, now()) };
+      outcome = { kind: 'failed', failure: failureOf(domain, scanError, scanError.attempts, now()) };
     }
 
     const recorded = await store.record(jobId, domain, outcome, now());
