@@ -229,7 +229,7 @@ export function printReport(report: Report, results: BenchResults): void {
   out.push(`domain-scout bench ${results.runId}${results.quick ? ' (--quick)' : ''}: ${results.durationSeconds ?? '?'} s on ${report.machine.cpus} CPU(s) ${report.machine.model}, node ${report.machine.node}, load ${report.machine.load.join(' ')}`);
   out.push('Numbers are provisional when other work shares the machine (see the load average).');
   out.push(
-    `Service processes: node dist/… (compiled by `npm run build`, as npm start / npm run worker run them), default timeouts, LOG_LEVEL=info; database: ${benchDatabaseLabel()}.` +
+    `Service processes: node dist/… (compiled by npm run build, as npm start / npm run worker run them), default timeouts, LOG_LEVEL=info; database: ${benchDatabaseLabel()}.` +
       (results.quick ? ' --quick: scenario 1 ran alongside the others; scale-out on clean cases.' : ''),
   );
   out.push('');
