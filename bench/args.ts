@@ -49,7 +49,7 @@ export const USAGE = `npm run bench [-- options]
   --baseline-domains N     scenario 1 size (default 100)
   --scale-domains N        scenario 2 size per run (default 600; quick 100, clean cases)
   --scale-workers 1,2,4    scenario 2 worker counts (default 1,2,4)
-  --scale-factor K         scenario 2 per-worker budgets x K (default 4: DNS 40/s, WHOIS 20/s)
+  --scale-factor K         scenario 2 per-worker budgets and concurrency x K (default 4: DNS 40/s, WHOIS 20/s, 20 in flight)
   --unthrottled-domains N  scenario 3 throughput run (default 5000; quick 1500)
   --profile-domains N      scenario 3 profiled run (default 3000; quick 1000)
   --no-profile             skip the CPU profile

@@ -14,7 +14,12 @@ export interface UpstreamBackoff {
   readonly pausedUntil: number;
 }
 
-export function createUpstreamBackoff(baseMs: number, maxMs = 30_000, random: () => number = Math.random): UpstreamBackoff {
+/**
+ * @param maxMs the longest pause (10 s by default): an upstream's own Retry-After may ask for
+ *   more; beyond that, a longer server-wide pause costs every other domain more than the
+ *   retries of the throttled ones (at most SCOUT_RETRIES each) cost the upstream.
+ */
+export function createUpstreamBackoff(baseMs: number, maxMs = 10_000, random: () => number = Math.random): UpstreamBackoff {
   let level = 0;
   let pausedUntil = 0;
   const delayAt = (l: number) => Math.min(maxMs, Math.max(baseMs, 1) * 2 ** (l - 1));

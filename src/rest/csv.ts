@@ -9,8 +9,15 @@ function cell(value: unknown): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+export const CSV_HEADER = `${LEAD_FIELDS.join(',')}\r\n`;
+
+/** CSV rows (no header) of some leads, each line ending in CRLF. */
+export function leadsToCsvRows(leads: readonly Lead[]): string {
+  let out = '';
+  for (const lead of leads) out += `${LEAD_FIELDS.map((field) => cell(lead[field])).join(',')}\r\n`;
+  return out;
+}
+
 export function leadsToCsv(leads: readonly Lead[]): string {
-  const lines = [LEAD_FIELDS.join(',')];
-  for (const lead of leads) lines.push(LEAD_FIELDS.map((field) => cell(lead[field])).join(','));
-  return `${lines.join('\r\n')}\r\n`;
+  return CSV_HEADER + leadsToCsvRows(leads);
 }

@@ -5,12 +5,40 @@
 import type { Services } from '../services/services.js';
 import { InputError } from '../services/input.errors.js';
 import { serializeJobStatus } from './bulk.serializers.js';
-import { leadsToCsv } from './csv.js';
+import { CSV_HEADER, leadsToCsvRows } from './csv.js';
+import type { Lead } from '../scan/scan.types.js';
 import { errorResponse, json, readJsonObject } from './rest.errors.js';
 
 export interface RestOptions {
   services: Services;
   log?: (error: unknown) => void;
+}
+
+/** A body written page by page: `head`, each page through `render`, then `tail`. */
+function streamResponse(head: string, pages: AsyncIterable<Lead[]>, render: (leads: Lead[]) => string, tail: string, headers: Record<string, string>): Response {
+  const encoder = new TextEncoder();
+  const iterator = pages[Symbol.asyncIterator]();
+  let started = false;
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (!started) {
+        started = true;
+        controller.enqueue(encoder.encode(head));
+        return;
+      }
+      const next = await iterator.next();
+      if (next.done) {
+        controller.enqueue(encoder.encode(tail));
+        controller.close();
+      } else {
+        controller.enqueue(encoder.encode(render(next.value)));
+      }
+    },
+    async cancel() {
+      await iterator.return?.();
+    },
+  });
+  return new Response(body, { status: 200, headers });
 }
 
 type Handler = (request: Request, params: Record<string, string>) => Promise<Response>;
@@ -51,13 +79,22 @@ export function createRestHandler({ services, log }: RestOptions) {
       return json(serializeJobStatus(job, await services.bulk.errors(job_id)));
     }),
     route('GET', '/scan/bulk/{job_id}/results', async (request, { job_id }) => {
-      const { job, leads } = await services.bulk.finishedResults(job_id);
+      const { job, pages } = await services.bulk.finishedResults(job_id);
       if (new URL(request.url).searchParams.get('format') === 'csv') {
-        return new Response(leadsToCsv(leads), {
-          headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="scan-${job_id}.csv"` },
+        return streamResponse(CSV_HEADER, pages, leadsToCsvRows, '', {
+          'content-type': 'text/csv; charset=utf-8',
+          'content-disposition': `attachment; filename="scan-${job_id}.csv"`,
         });
       }
-      return json({ job_id: job.id, total: job.total, succeeded: job.succeeded, failed: job.failed, results: leads });
+      const head = JSON.stringify({ job_id: job.id, total: job.total, succeeded: job.succeeded, failed: job.failed, results: [] }).slice(0, -2);
+      let first = true;
+      const jsonRows = (leads: Lead[]) => {
+        const rows = leads.map((lead) => JSON.stringify(lead)).join(',');
+        const out = first || rows === '' ? rows : `,${rows}`;
+        if (rows !== '') first = false;
+        return out;
+      };
+      return streamResponse(head, pages, jsonRows, ']}', { 'content-type': 'application/json' });
     }),
   ];
 

@@ -44,6 +44,7 @@ export const jobTimeoutMs = (config: Config, total: number) =>
   Math.max(config.jobs.timeoutMinMs, Math.ceil((config.jobs.timeoutMsPer100 * total) / 100));
 
 const ENQUEUE_CHUNK = 2000;
+const RESULTS_PAGE = 500;
 
 export function createBulkScanService(deps: BulkScanDeps) {
   const { config, store, queues, publisher, sink } = deps;
@@ -151,12 +152,28 @@ export function createBulkScanService(deps: BulkScanDeps) {
     },
 
     /** All results of a finished job (REST: 400 until finished). */
-    async finishedResults(id: string): Promise<{ job: JobSnapshot; leads: Lead[] }> {
+    /**
+     * The results of a finished job (REST: 400 until finished), in submission order, as pages of
+     * up to 500 leads read on demand: a 10 000-domain result streams out instead of sitting in
+     * memory whole.
+     */
+    async finishedResults(id: string): Promise<{ job: JobSnapshot; pages: AsyncIterable<Lead[]> }> {
       const job = await find(id);
       if (!FINISHED_STATUSES.has(job.status)) throw new StateError(`Job ${id} is not completed yet. Status: ${job.status}`);
-      const live = await store.snapshot(id);
-      const leads = live ? (await store.results(id)).leads.map(({ position: _p, ...lead }) => lead as Lead) : ((await deps.archive?.results(id)) ?? []);
-      return { job, leads };
+      const live = (await store.status(id)) !== null;
+      async function* pages(): AsyncGenerator<Lead[]> {
+        if (!live) {
+          yield (await deps.archive?.results(id)) ?? [];
+          return;
+        }
+        let offset: number | null = 0;
+        while (offset !== null) {
+          const page = await store.results(id, offset, RESULTS_PAGE);
+          if (page.leads.length) yield page.leads.map(({ position: _p, ...lead }) => lead as Lead);
+          offset = page.nextOffset;
+        }
+      }
+      return { job, pages: pages() };
     },
 
     async errors(id: string): Promise<ScanFailure[]> {
