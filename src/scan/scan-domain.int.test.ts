@@ -49,3 +49,17 @@ describe.concurrent('every corpus case scans to its expect fields, via RDAP firs
 describe.concurrent('every corpus case scans to its expect fields, via WHOIS only', () => {
   for (const c of cases) it(`${c.kind}: ${c.domain}`, checkCase(c, 'whois'), 20_000);
 });
+
+describe('the per-domain budget holds over all attempts', () => {
+  it('a hung WHOIS/RDAP server costs the WHOIS budget once, not once per attempt', async () => {
+    const hung = cases.find((c) => c.whois?.fault?.kind === 'TIMEOUT')!;
+    const config = simConfig(sim, { SCOUT_WHOIS_TIMEOUT_MS: '600', SCOUT_BACKOFF_MS: '20' });
+    const started = performance.now();
+    const { lead, whoisError, attempts } = await scanWithRetries(hung.domain, createTestScanDeps(config), { retries: 2, backoffMs: 20 });
+    const elapsed = performance.now() - started;
+    expect(lead.scan_status).toBe('whois_failed');
+    expect(whoisError?.code).toBe('whois_timeout');
+    expect(attempts).toBe(2); // the second attempt finds the WHOIS budget spent and keeps the lead
+    expect(elapsed).toBeLessThan(3 * 600);
+  });
+});

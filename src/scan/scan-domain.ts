@@ -11,7 +11,7 @@ import { classifyProvider, sortMx } from './classify.js';
 import { probeDkim } from './dkim.js';
 import { pickDmarcRecord, parseDmarc } from './dmarc.js';
 import { createDnsLookup, type DnsAnswer } from './dns/dns.client.js';
-import { createIoBudget, type ChargeableBudget } from './io-budget.js';
+import { createIoBudget, type ChargeableBudget, type IoBudget } from './io-budget.js';
 import type { QueryGate } from './rate-gate.js';
 import type { RdapBootstrap } from './rdap/rdap.bootstrap.js';
 import { lookupRegistration, type RegistrationResult } from './registration.js';
@@ -40,12 +40,34 @@ export interface ScanPartial {
   registration?: RegistrationResult;
 }
 
+/**
+ * The hard time budgets of one domain, over all its attempts (domain-model §6: "per domain 15 s
+ * in all = DNS 10 s + WHOIS 5 s"), counted in upstream I/O time. A retry spends what is left,
+ * so a domain whose WHOIS server hangs costs 5 s of WHOIS time, not 5 s per attempt.
+ */
+export interface ScanBudgets {
+  domain: ChargeableBudget & IoBudget;
+  dns: ChargeableBudget & IoBudget;
+  whois: ChargeableBudget & IoBudget;
+}
+
+export function createScanBudgets(config: ScanConfig, signal?: AbortSignal): ScanBudgets {
+  const domain = createIoBudget(config.domainTimeoutMs, signal);
+  return {
+    domain,
+    dns: createIoBudget(config.dnsTimeoutMs, signal, domain),
+    whois: createIoBudget(config.whoisTimeoutMs, signal, domain),
+  };
+}
+
 export interface ScanAttemptOptions {
   /** Aborts the attempt (job cancelled or timed out). */
   signal?: AbortSignal;
   /** On the last attempt a WHOIS failure no longer fails the domain: the lead is kept as `whois_failed`. */
   finalAttempt: boolean;
   partial?: ScanPartial;
+  /** The domain's budgets, shared by its attempts; fresh ones when absent. */
+  budgets?: ScanBudgets;
 }
 
 export interface ScanAttemptResult {
@@ -69,8 +91,7 @@ const EMPTY_REGISTRATION: RegistrationInfo = {
 
 const records = <T>(answer: DnsAnswer<T>): T[] => (answer.kind === 'records' ? answer.records : []);
 
-async function runDnsStage(domain: string, deps: ScanDeps, signal: AbortSignal | undefined, domainBudget: ChargeableBudget, onDomainExists: () => void) {
-  const budget = createIoBudget(deps.config.dnsTimeoutMs, signal, domainBudget);
+async function runDnsStage(domain: string, deps: ScanDeps, signal: AbortSignal | undefined, budget: IoBudget, onDomainExists: () => void) {
   const dns = createDnsLookup({
     servers: deps.config.dnsServers,
     queryTimeoutMs: deps.config.dnsQueryTimeoutMs,
@@ -146,13 +167,11 @@ export async function scanDomainAttempt(domain: string, deps: ScanDeps, options:
   const partial: ScanPartial = { ...options.partial };
   const publicSuffix = getPublicSuffix(domain, { allowPrivateDomains: false }) ?? domain.split('.').pop()!;
 
-  // the hard per-domain budget (SCOUT_DOMAIN_TIMEOUT_MS) over both stages, in upstream I/O time
-  const domainBudget = createIoBudget(deps.config.domainTimeoutMs, signal);
+  const budgets = options.budgets ?? createScanBudgets(deps.config, signal);
   let registration: Promise<RegistrationResult> | undefined;
   const startRegistration = () => {
     if (partial.registration || registration) return;
-    const budget = createIoBudget(deps.config.whoisTimeoutMs, signal, domainBudget);
-    registration = lookupRegistration(domain, publicSuffix, deps, budget, signal);
+    registration = lookupRegistration(domain, publicSuffix, deps, budgets.whois, signal);
     registration.catch(() => {}); // awaited below; avoid an unhandled rejection while DNS runs
   };
 
@@ -161,7 +180,7 @@ export async function scanDomainAttempt(domain: string, deps: ScanDeps, options:
   try {
     if (!partial.dns) {
       if (partial.registration) startRegistration();
-      const dnsStage = await runDnsStage(domain, deps, signal, domainBudget, startRegistration);
+      const dnsStage = await runDnsStage(domain, deps, signal, budgets.dns, startRegistration);
       partial.dns = dnsStage.result;
       dnsQueries = dnsStage.queries;
     } else {
@@ -242,15 +261,19 @@ export async function scanWithRetries(domain: string, deps: ScanDeps, options: R
   const maxAttempts = options.retries + 1;
   const sleep = options.sleep ?? defaultSleep;
   let partial = options.partial;
+  const budgets = createScanBudgets(deps.config, options.signal);
   for (let attempt = 1; ; attempt++) {
     try {
-      const result = await scanDomainAttempt(domain, deps, { signal: options.signal, finalAttempt: attempt === maxAttempts, partial });
+      // with the WHOIS budget spent, one more WHOIS try cannot succeed: this attempt is the last
+      const finalAttempt = attempt === maxAttempts || budgets.whois.remainingMs <= 0;
+      const result = await scanDomainAttempt(domain, deps, { signal: options.signal, finalAttempt, partial, budgets });
       return { ...result, attempts: attempt };
     } catch (error) {
       const scanError = toScanError(error);
       partial = (error as ScanErrorWithPartial).partial ?? partial;
       scanError.attempts = attempt;
-      if (scanError.category === 'permanent' || attempt >= maxAttempts || options.signal?.aborted) throw scanError;
+      const dnsBudgetSpent = !partial?.dns && (budgets.dns.remainingMs <= 0 || budgets.domain.remainingMs <= 0);
+      if (scanError.category === 'permanent' || attempt >= maxAttempts || dnsBudgetSpent || options.signal?.aborted) throw scanError;
       await options.onRetry?.(scanError, partial, attempt);
       await sleep(Math.max(backoffDelay(attempt, options.backoffMs), scanError.retryAfterMs ?? 0), options.signal);
     }
