@@ -6,21 +6,12 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import dnsPacket, { type Answer, type DecodedPacket, type Packet } from 'dns-packet';
 import { answerDnsQuestion, RCODE, type DnsDecision } from './dns-answer.js';
-import { normalizeName, type CaseIndex } from './case-index.js';
-import type { FaultCounters } from './fault-counters.js';
-import { createTimerSet, type ServerPacing } from './pacing.js';
-import type { QueryRecorder } from './query-recorder.js';
+import { normalizeName } from './case-index.js';
+import { createTimerSet } from './pacing.js';
+import type { SimServerOptions } from './server-options.js';
 
 /** Options of {@link startDnsServer}. */
-export interface DnsServerOptions {
-  host: string;
-  /** 0 = a free port (the same one for UDP and TCP). */
-  port: number;
-  index: CaseIndex;
-  faults: FaultCounters;
-  recorder: QueryRecorder;
-  pacing: ServerPacing;
-}
+export type DnsServerOptions = SimServerOptions;
 
 /** A running DNS server. */
 export interface DnsServer {

@@ -4,23 +4,14 @@
  */
 import http from 'node:http';
 import type net from 'node:net';
-import { normalizeName, type CaseIndex } from './case-index.js';
-import type { FaultCounters } from './fault-counters.js';
-import { createTimerSet, type ServerPacing } from './pacing.js';
-import type { QueryRecorder } from './query-recorder.js';
+import { normalizeName } from './case-index.js';
+import { createTimerSet } from './pacing.js';
+import type { SimServerOptions } from './server-options.js';
 import { answerRegistryQuery } from './registry-answer.js';
 import type { SimOutcome } from './sim.types.js';
 
 /** Options of {@link startRdapServer}. */
-export interface RdapServerOptions {
-  host: string;
-  /** 0 = a free port. */
-  port: number;
-  index: CaseIndex;
-  faults: FaultCounters;
-  recorder: QueryRecorder;
-  pacing: ServerPacing;
-}
+export type RdapServerOptions = SimServerOptions;
 
 /** A running RDAP server. */
 export interface RdapServer {

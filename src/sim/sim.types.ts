@@ -1,6 +1,6 @@
 /**
  * Shapes of the simulator: the case file (`domain-scout dns cases v1`, see
- * `../shared/corpus/README.md`), the query log and the timing options.
+ * the corpus README, copied with the data to `test/fixtures/`), the query log and the timing options.
  * The case types follow the file exactly so a case can be written, cloned and served as is.
  */
 
@@ -55,7 +55,7 @@ export interface SimWhois {
 }
 
 /**
- * Fields a correct scan produces (per `../shared/spec/domain-model.md`); absent fields are not
+ * Fields a correct scan produces (per the domain model of the scan core, `src/scan/`); absent fields are not
  * checked. The simulator never reads it: it travels with the case for the tests and benchmarks.
  */
 export type SimExpect = Record<string, unknown>;

@@ -2,23 +2,14 @@
  * Port-43 style WHOIS server (RFC 3912): one query line per connection, the reply, then close.
  */
 import net from 'node:net';
-import { normalizeName, type CaseIndex } from './case-index.js';
-import type { FaultCounters } from './fault-counters.js';
-import { createTimerSet, type ServerPacing } from './pacing.js';
-import type { QueryRecorder } from './query-recorder.js';
+import { normalizeName } from './case-index.js';
+import { createTimerSet } from './pacing.js';
+import type { SimServerOptions } from './server-options.js';
 import { answerRegistryQuery } from './registry-answer.js';
 import type { SimOutcome } from './sim.types.js';
 
 /** Options of {@link startWhoisServer}. */
-export interface WhoisServerOptions {
-  host: string;
-  /** 0 = a free port. */
-  port: number;
-  index: CaseIndex;
-  faults: FaultCounters;
-  recorder: QueryRecorder;
-  pacing: ServerPacing;
-}
+export type WhoisServerOptions = SimServerOptions;
 
 /** A running WHOIS server. */
 export interface WhoisServer {
