@@ -171,14 +171,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
 }
 
-/** The documented variables (name, default, description) for the README table and `--help`. */
-export function describeEnv(): { name: string; description: string }[] {
-  return Object.entries(ENV_SCHEMA).map(([name, schema]) => ({
-    name,
-    description: (schema as z.ZodTypeAny).description ?? '',
-  }));
-}
-
 /** Test helper: a config from defaults plus env overrides. */
 export function configFromEnv(overrides: Record<string, string | undefined>): Config {
   return loadConfig({ ...overrides } as NodeJS.ProcessEnv);

@@ -18,9 +18,9 @@ export interface ProgressBus {
   publishLead(jobId: string, lead: Lead): Promise<void>;
   /** Subscribe to a channel; resolves once Redis confirmed the subscription. */
   subscribe<T>(channel: string, onMessage: (message: T) => void): Promise<() => void>;
-  close(): Promise<void>;
 }
 
+/** Over the caller's connections (it quits them). */
 export function createProgressBus(publisher: Redis, subscriber: Redis, prefix: string): ProgressBus {
   const pubsub = new RedisPubSub({ publisher, subscriber });
   return {
@@ -29,9 +29,6 @@ export function createProgressBus(publisher: Redis, subscriber: Redis, prefix: s
     async subscribe(channel, onMessage) {
       const id = await pubsub.subscribe(channel, onMessage);
       return () => pubsub.unsubscribe(id);
-    },
-    async close() {
-      // the connections are the caller's: it quits them
     },
   };
 }

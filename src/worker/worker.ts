@@ -6,7 +6,7 @@ import { Worker } from 'bullmq';
 import type { Config } from '../config.js';
 import { redisOptions } from '../infra/redis.js';
 import { QUEUE_NAMES, type DomainScanJobData } from '../jobs/job.types.js';
-import { BACKOFF_TYPE, bullPrefix, type JobControlData } from '../jobs/queue.js';
+import { bullPrefix, type JobControlData } from '../jobs/queue.js';
 import type { Logger } from '../logger.js';
 import { ScanError } from '../scan/scan.errors.js';
 import { backoffDelay } from '../scan/scan-domain.js';
@@ -74,4 +74,3 @@ export function createScanWorker(options: ScanWorkerOptions) {
   };
 }
 
-export { BACKOFF_TYPE };
