@@ -13,4 +13,4 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 EXPOSE 8080
-CMD ["node", "dist/main.js"]
+CMD ["node", "--max-semi-space-size=2", "--max-old-space-size=128", "dist/main.js"]

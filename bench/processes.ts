@@ -11,6 +11,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/**
+ * The heap settings `npm start` and `npm run worker` use (package.json): a 2 MB young generation
+ * and a 128 MB old-space cap keep V8's heap headroom, not the service, from setting the RSS.
+ */
+export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=2', '--max-old-space-size=128'];
+
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export interface ServiceProcess {
@@ -101,7 +107,9 @@ export function spawnService(options: SpawnOptions): ServiceProcess {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('SCOUT_')) env[k] = v;
   Object.assign(env, options.env);
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.entry], {
+  // node options of the service processes only (e.g. a heap limit), not of the bench itself
+  if (process.env.BENCH_SERVICE_NODE_OPTIONS) env.NODE_OPTIONS = process.env.BENCH_SERVICE_NODE_OPTIONS;
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...(options.nodeArgs ?? []), options.entry], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
