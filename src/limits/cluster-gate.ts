@@ -79,10 +79,11 @@ export function createClusterGate(redis: Redis, prefix: string, options: GateOpt
         await sleep(pause, signal);
       }
     },
-    reportRateLimited(upstream, retryAfterMs) {
+    reportRateLimited(upstream, retryAfterMs, subject) {
       let backoff = backoffs.get(upstream);
       if (!backoff) backoffs.set(upstream, (backoff = createUpstreamBackoff(options.backoffMs)));
-      const pause = backoff.onRateLimited(Date.now(), retryAfterMs);
+      const pause = backoff.onRateLimited(Date.now(), retryAfterMs, subject);
+      if (pause <= 0) return;
       const rate = rateFor(upstream, options);
       // NX inside: do not shorten a longer pause another worker set
       void redis

@@ -5,6 +5,11 @@
  */
 export interface IoBudget {
   readonly remainingMs: number;
+  /**
+   * Throw BudgetExhaustedError when nothing is left: checked before waiting for a rate-limit
+   * token or pause, so a spent budget fails at once instead of after the wait.
+   */
+  throwIfExhausted(): void;
   /** Run one I/O step with a signal that aborts when the budget runs out; time spent is charged. */
   spend<T>(step: (signal: AbortSignal) => Promise<T>): Promise<T>;
 }
@@ -28,6 +33,8 @@ export class BudgetExhaustedError extends Error {
  */
 export function createIoBudget(budgetMs: number, outer?: AbortSignal, parent?: ChargeableBudget, now: () => number = performance.now.bind(performance)): IoBudget & ChargeableBudget {
   let spent = 0;
+  // name the budget that binds, so the error says which one ran out
+  const bindingLimitMs = () => (parent && parent.remainingMs < budgetMs - spent ? parent.budgetMs : budgetMs);
   return {
     get remainingMs() {
       return Math.max(0, Math.min(budgetMs - spent, parent ? parent.remainingMs : Infinity));
@@ -36,12 +43,14 @@ export function createIoBudget(budgetMs: number, outer?: AbortSignal, parent?: C
       spent += ms;
       parent?.charge(ms);
     },
+    throwIfExhausted() {
+      if (this.remainingMs <= 0) throw new BudgetExhaustedError(bindingLimitMs());
+    },
     async spend<T>(step: (signal: AbortSignal) => Promise<T>): Promise<T> {
       outer?.throwIfAborted();
+      this.throwIfExhausted();
       const remaining = this.remainingMs;
-      // name the budget that binds, so the error says which one ran out
-      const limitMs = parent && parent.remainingMs < budgetMs - spent ? parent.budgetMs : budgetMs;
-      if (remaining <= 0) throw new BudgetExhaustedError(limitMs);
+      const limitMs = bindingLimitMs();
       // One controller and a cleared timer per step, not AbortSignal.timeout/any: on Node 20 an
       // any() signal whose timeout source was collected before firing is never released, and
       // it keeps every listener (the resolver, the budgets) alive with it: a leak per query.

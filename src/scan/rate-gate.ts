@@ -15,8 +15,10 @@ export interface QueryGate {
   /**
    * The upstream signalled a rate limit (DNS REFUSED, WHOIS throttle reply, RDAP 429): hold all
    * queries to it for an exponentially growing, jittered pause (at least `retryAfterMs`).
+   * `subject` names what was queried (the domain): repeats of one subject do not escalate
+   * (see createUpstreamBackoff).
    */
-  reportRateLimited(upstream: string, retryAfterMs?: number): void;
+  reportRateLimited(upstream: string, retryAfterMs?: number, subject?: string): void;
   /** A query to the upstream succeeded: the backoff level decays. */
   reportSuccess(upstream: string): void;
 }

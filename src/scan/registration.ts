@@ -61,8 +61,18 @@ function budgetError(error: unknown, what: string, upstream: string): ScanError 
   return toScanError(error);
 }
 
+/** A spent budget fails before the gate: waiting out a rate-limit pause first would be for nothing. */
+function assertBudgetLeft(budget: IoBudget, what: string, upstream: string) {
+  try {
+    budget.throwIfExhausted();
+  } catch (error) {
+    throw budgetError(error, what, upstream);
+  }
+}
+
 async function viaRdap(domain: string, baseUrl: string, deps: RegistrationDeps, budget: IoBudget, timeoutMs: number, signal?: AbortSignal): Promise<RegistrationResult> {
   const upstream = whoisUpstream(new URL(baseUrl).host);
+  assertBudgetLeft(budget, 'RDAP server', upstream);
   await deps.gate.acquire(upstream, signal);
   try {
     const response = await budget.spend((stepSignal) =>
@@ -73,7 +83,7 @@ async function viaRdap(domain: string, baseUrl: string, deps: RegistrationDeps, 
     return { kind: 'registered', info: { ...parseRdapDomain(response.body), whois_source: 'rdap' } };
   } catch (error) {
     const scanError = budgetError(error, 'RDAP server', upstream);
-    if (scanError.code === 'rdap_throttled') deps.gate.reportRateLimited(upstream, scanError.retryAfterMs);
+    if (scanError.code === 'rdap_throttled') deps.gate.reportRateLimited(upstream, scanError.retryAfterMs, domain);
     throw scanError;
   }
 }
@@ -81,6 +91,7 @@ async function viaRdap(domain: string, baseUrl: string, deps: RegistrationDeps, 
 async function viaWhois(domain: string, target: WhoisTarget, deps: RegistrationDeps, budget: IoBudget, signal?: AbortSignal): Promise<RegistrationResult> {
   const server = `${target.host}:${target.port}`;
   const upstream = whoisUpstream(server);
+  assertBudgetLeft(budget, 'WHOIS server', server);
   await deps.gate.acquire(upstream, signal);
   let raw: string;
   try {
@@ -90,12 +101,12 @@ async function viaWhois(domain: string, target: WhoisTarget, deps: RegistrationD
   } catch (error) {
     const scanError = budgetError(error, 'WHOIS server', server);
     // a reset connection is how some registries throttle
-    if (scanError.code === 'whois_connection_error') deps.gate.reportRateLimited(upstream);
+    if (scanError.code === 'whois_connection_error') deps.gate.reportRateLimited(upstream, undefined, domain);
     throw scanError;
   }
   const reply = classifyWhoisReply(domain, raw);
   if (reply.kind === 'throttled') {
-    deps.gate.reportRateLimited(upstream);
+    deps.gate.reportRateLimited(upstream, undefined, domain);
     throw createScanError(
       raw.trim() === '' ? 'whois_empty_reply' : 'whois_throttled',
       raw.trim() === '' ? `WHOIS server ${server} sent an empty reply (rate limit)` : `WHOIS server ${server} is rate limiting: ${raw.trim().slice(0, 120)}`,

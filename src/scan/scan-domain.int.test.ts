@@ -7,6 +7,7 @@ import { startSimulator, type Simulator } from '../sim/simulator.js';
 import { loadCorpus } from '../../test/helpers/corpus.js';
 import { createTestScanDeps, simConfig } from '../../test/helpers/deps.js';
 import { ScanError } from './scan.errors.js';
+import { whoisUpstream } from './rate-gate.js';
 import { scanWithRetries } from './scan-domain.js';
 
 const cases = loadCorpus();
@@ -61,5 +62,24 @@ describe('the per-domain budget holds over all attempts', () => {
     expect(whoisError?.code).toBe('whois_timeout');
     expect(attempts).toBe(2); // the second attempt finds the WHOIS budget spent and keeps the lead
     expect(elapsed).toBeLessThan(3 * 600);
+  });
+  it('a spent WHOIS budget ends the domain at once: no backoff sleep, no wait for a rate-limit pause', async () => {
+    const hung = cases.find((c) => c.whois?.fault?.kind === 'TIMEOUT')!;
+    const config = simConfig(sim, { SCOUT_WHOIS_TIMEOUT_MS: '600' });
+    const deps = createTestScanDeps(config);
+    const started = performance.now();
+    const { lead, attempts } = await scanWithRetries(hung.domain, deps, {
+      retries: 2,
+      backoffMs: 5000,
+      // both registry servers paused for 10 s before the retry (as throttles of other domains would)
+      onRetry: async () => {
+        deps.gate.reportRateLimited(whoisUpstream(new URL(sim.rdapUrl).host), 10_000);
+        deps.gate.reportRateLimited(whoisUpstream(sim.whoisAddress), 10_000);
+      },
+    });
+    expect(lead.scan_status).toBe('whois_failed');
+    expect(attempts).toBe(2);
+    // 600 ms of WHOIS time; the 2.5-5 s backoff and the 10 s pause are not waited for
+    expect(performance.now() - started).toBeLessThan(2500);
   });
 });

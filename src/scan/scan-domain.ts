@@ -275,7 +275,10 @@ export async function scanWithRetries(domain: string, deps: ScanDeps, options: R
       const dnsBudgetSpent = !partial?.dns && (budgets.dns.remainingMs <= 0 || budgets.domain.remainingMs <= 0);
       if (scanError.category === 'permanent' || attempt >= maxAttempts || dnsBudgetSpent || options.signal?.aborted) throw scanError;
       await options.onRetry?.(scanError, partial, attempt);
-      await sleep(Math.max(backoffDelay(attempt, options.backoffMs), scanError.retryAfterMs ?? 0), options.signal);
+      // DNS done and the WHOIS budget spent: the next attempt only assembles the whois_failed
+      // lead, sends nothing upstream, and has nothing to wait for
+      const onlyAssemblyLeft = partial?.dns !== undefined && budgets.whois.remainingMs <= 0;
+      if (!onlyAssemblyLeft) await sleep(Math.max(backoffDelay(attempt, options.backoffMs), scanError.retryAfterMs ?? 0), options.signal);
     }
   }
 }

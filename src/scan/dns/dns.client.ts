@@ -65,11 +65,20 @@ function sharedResolver(servers: string[] | undefined, queryTimeoutMs: number): 
   return resolver;
 }
 
+const budgetSpent = (name: string, error: BudgetExhaustedError) =>
+  createScanError('dns_timeout', `DNS ${error.message} for ${name}`, { cause: error, upstream: DNS_UPSTREAM });
+
 export function createDnsLookup(options: DnsClientOptions): DnsLookup {
   const resolver = sharedResolver(options.servers, options.queryTimeoutMs);
   const { gate, signal, budget } = options;
 
   async function queryOnce<T>(name: string, run: () => Promise<T[]>): Promise<DnsAnswer<T>> {
+    try {
+      // a spent budget fails before waiting for a token
+      budget.throwIfExhausted();
+    } catch (error) {
+      throw budgetSpent(name, error as BudgetExhaustedError);
+    }
     await gate.acquire(DNS_UPSTREAM, signal);
     try {
       const records = await budget.spend(() => run());
@@ -77,9 +86,7 @@ export function createDnsLookup(options: DnsClientOptions): DnsLookup {
       return records.length ? { kind: 'records', records } : { kind: 'nodata' };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (error instanceof BudgetExhaustedError) {
-        throw createScanError('dns_timeout', `DNS ${error.message} for ${name}`, { cause: error, upstream: DNS_UPSTREAM });
-      }
+      if (error instanceof BudgetExhaustedError) throw budgetSpent(name, error);
       if (signal?.aborted) throw signal.reason;
       if (code === 'ENOTFOUND') return { kind: 'nxdomain' };
       if (code === 'ENODATA') return { kind: 'nodata' };
