@@ -98,39 +98,4 @@ describe('createUpstreamBackoff', () => {
     // a long calm forgives everything
     expect(backoff.onRateLimited(60_000)).toBe(100);
   });
-  describe('subjects (the domain a signal was about)', () => {
-    it('a subject that already signalled in this episode does not escalate or pause the server again', () => {
-      const backoff = createUpstreamBackoff(100, 60_000, top);
-      expect(backoff.onRateLimited(0, 0, 'a.example')).toBe(100); // level 1
-      expect(backoff.onRateLimited(100, 0, 'b.example')).toBe(200); // a second name: level 2
-      // a.example's and b.example's retries are refused again: no pause, no new level
-      expect(backoff.onRateLimited(300, 0, 'a.example')).toBe(0);
-      expect(backoff.onRateLimited(301, 0, 'b.example')).toBe(0);
-      expect(backoff.pausedUntil).toBe(300);
-      // a third name is new evidence: level 3
-      expect(backoff.onRateLimited(302, 0, 'c.example')).toBe(400);
-    });
-
-    it("a repeat still honours the upstream's Retry-After", () => {
-      const backoff = createUpstreamBackoff(100, 60_000, top);
-      backoff.onRateLimited(0, 0, 'a.example'); // level 1, paused until 100
-      expect(backoff.onRateLimited(100, 1000, 'a.example')).toBe(1000);
-      expect(backoff.pausedUntil).toBe(1100);
-      // ...without escalating: a new name right after is level 2 (200 ms)
-      expect(backoff.onRateLimited(1100, 0, 'b.example')).toBe(200);
-    });
-
-    it('the episode ends when the level is back to 0: the same name escalates again after that', () => {
-      const backoff = createUpstreamBackoff(100, 60_000, top);
-      expect(backoff.onRateLimited(0, 0, 'a.example')).toBe(100);
-      backoff.onSuccess(); // level 0
-      expect(backoff.onRateLimited(200, 0, 'a.example')).toBe(100);
-    });
-
-    it('unnamed signals escalate as before', () => {
-      const backoff = createUpstreamBackoff(100, 60_000, top);
-      expect(backoff.onRateLimited(0)).toBe(100);
-      expect(backoff.onRateLimited(100)).toBe(200);
-    });
-  });
 });

@@ -79,11 +79,10 @@ export function createClusterGate(redis: Redis, prefix: string, options: GateOpt
         await sleep(pause, signal);
       }
     },
-    reportRateLimited(upstream, retryAfterMs, subject) {
+    reportRateLimited(upstream, retryAfterMs) {
       let backoff = backoffs.get(upstream);
       if (!backoff) backoffs.set(upstream, (backoff = createUpstreamBackoff(options.backoffMs)));
-      const pause = backoff.onRateLimited(Date.now(), retryAfterMs, subject);
-      if (pause <= 0) return;
+      const pause = backoff.onRateLimited(Date.now(), retryAfterMs);
       const rate = rateFor(upstream, options);
       // NX inside: do not shorten a longer pause another worker set
       void redis
@@ -92,6 +91,10 @@ export function createClusterGate(redis: Redis, prefix: string, options: GateOpt
     },
     reportSuccess(upstream) {
       backoffs.get(upstream)?.onSuccess();
+    },
+    // this worker's own pauses (a pause another worker set is only seen by acquire)
+    pausedForMs(upstream) {
+      return Math.max(0, (backoffs.get(upstream)?.pausedUntil ?? 0) - Date.now());
     },
   };
 }

@@ -69,15 +69,17 @@ export function createLocalGate(options: GateOptions): QueryGate {
         if (pausedFor() <= 0) return;
       }
     },
-    reportRateLimited(upstream, retryAfterMs, subject) {
-      const pause = backoffOf(upstream).onRateLimited(Date.now(), retryAfterMs, subject);
-      if (pause <= 0) return;
+    reportRateLimited(upstream, retryAfterMs) {
+      const pause = backoffOf(upstream).onRateLimited(Date.now(), retryAfterMs);
       // tokens must not pile up during the pause: a full-bucket burst right after it would
       // hit the upstream that just throttled us with the queries the pause held back
       bucketOf(upstream).hold(pause);
     },
     reportSuccess(upstream) {
       backoffs.get(upstream)?.onSuccess();
+    },
+    pausedForMs(upstream) {
+      return Math.max(0, (backoffs.get(upstream)?.pausedUntil ?? 0) - Date.now());
     },
   };
 }

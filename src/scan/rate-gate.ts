@@ -15,12 +15,12 @@ export interface QueryGate {
   /**
    * The upstream signalled a rate limit (DNS REFUSED, WHOIS throttle reply, RDAP 429): hold all
    * queries to it for an exponentially growing, jittered pause (at least `retryAfterMs`).
-   * `subject` names what was queried (the domain): repeats of one subject do not escalate
-   * (see createUpstreamBackoff).
    */
-  reportRateLimited(upstream: string, retryAfterMs?: number, subject?: string): void;
+  reportRateLimited(upstream: string, retryAfterMs?: number): void;
   /** A query to the upstream succeeded: the backoff level decays. */
   reportSuccess(upstream: string): void;
+  /** How long a rate-limit pause this process knows of still holds `upstream` (0 = none). */
+  pausedForMs(upstream: string): number;
 }
 
 /** A gate that never waits: for pure tests and tools. */
@@ -28,4 +28,5 @@ export const openGate: QueryGate = {
   acquire: async () => {},
   reportRateLimited: () => {},
   reportSuccess: () => {},
+  pausedForMs: () => 0,
 };

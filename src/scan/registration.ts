@@ -30,6 +30,8 @@ interface WhoisTarget {
   query: string;
 }
 
+const serverOf = (target: WhoisTarget) => `${target.host}:${target.port}`;
+
 /** Registry-specific query syntax: DENIC answers only with `-T dn,ace`, JPRS in English with `/e`. */
 function whoisQueryFor(domain: string, publicSuffix: string): string {
   const tld = publicSuffix.split('.').pop();
@@ -83,13 +85,13 @@ async function viaRdap(domain: string, baseUrl: string, deps: RegistrationDeps, 
     return { kind: 'registered', info: { ...parseRdapDomain(response.body), whois_source: 'rdap' } };
   } catch (error) {
     const scanError = budgetError(error, 'RDAP server', upstream);
-    if (scanError.code === 'rdap_throttled') deps.gate.reportRateLimited(upstream, scanError.retryAfterMs, domain);
+    if (scanError.code === 'rdap_throttled') deps.gate.reportRateLimited(upstream, scanError.retryAfterMs);
     throw scanError;
   }
 }
 
 async function viaWhois(domain: string, target: WhoisTarget, deps: RegistrationDeps, budget: IoBudget, signal?: AbortSignal): Promise<RegistrationResult> {
-  const server = `${target.host}:${target.port}`;
+  const server = serverOf(target);
   const upstream = whoisUpstream(server);
   assertBudgetLeft(budget, 'WHOIS server', server);
   await deps.gate.acquire(upstream, signal);
@@ -101,12 +103,12 @@ async function viaWhois(domain: string, target: WhoisTarget, deps: RegistrationD
   } catch (error) {
     const scanError = budgetError(error, 'WHOIS server', server);
     // a reset connection is how some registries throttle
-    if (scanError.code === 'whois_connection_error') deps.gate.reportRateLimited(upstream, undefined, domain);
+    if (scanError.code === 'whois_connection_error') deps.gate.reportRateLimited(upstream);
     throw scanError;
   }
   const reply = classifyWhoisReply(domain, raw);
   if (reply.kind === 'throttled') {
-    deps.gate.reportRateLimited(upstream, undefined, domain);
+    deps.gate.reportRateLimited(upstream);
     throw createScanError(
       raw.trim() === '' ? 'whois_empty_reply' : 'whois_throttled',
       raw.trim() === '' ? `WHOIS server ${server} sent an empty reply (rate limit)` : `WHOIS server ${server} is rate limiting: ${raw.trim().slice(0, 120)}`,
@@ -118,17 +120,31 @@ async function viaWhois(domain: string, target: WhoisTarget, deps: RegistrationD
   return { kind: 'registered', info: { ...reply.registration, whois_source: 'whois' } };
 }
 
+export interface LookupOptions {
+  signal?: AbortSignal;
+  /**
+   * The domain's last attempt: an RDAP rate-limit reply falls back to WHOIS too, unless the
+   * WHOIS server is itself in a rate-limit pause (the lead is then kept as whois_failed rather
+   * than held for the pause). Before that, a 429 is retried on RDAP after the backoff
+   * (domain-model §4: "back off on that server, then retry"): RDAP and port 43 are mostly the
+   * same registry with one rate limit, and asking its WHOIS right after its RDAP said "slow
+   * down" only doubles the load on it.
+   */
+  lastChance?: boolean;
+}
+
 /**
  * Look up registration facts within `budget` (WHOIS/RDAP I/O time). RDAP gets most of the
- * budget when a WHOIS fallback exists; a transient RDAP failure falls back to WHOIS at once.
- * Throws transient ScanErrors; "not registered" is data.
+ * budget when a WHOIS fallback exists; an RDAP failure (timeout, 5xx, reset) falls back to
+ * WHOIS at once, a rate-limit reply only on the last chance. Throws transient ScanErrors;
+ * "not registered" is data.
  */
 export async function lookupRegistration(
   domain: string,
   publicSuffix: string,
   deps: RegistrationDeps,
   budget: IoBudget,
-  signal?: AbortSignal,
+  { signal, lastChance = true }: LookupOptions = {},
 ): Promise<RegistrationResult> {
   const rdapBase = rdapBaseFor(publicSuffix, deps);
   let rdapError: ScanError | undefined;
@@ -140,11 +156,13 @@ export async function lookupRegistration(
     } catch (error) {
       rdapError = toScanError(error);
       if (signal?.aborted) throw rdapError;
+      if (rdapError.code === 'rdap_throttled' && !lastChance) throw rdapError;
     }
   }
   const target = await findWhoisTarget(domain, publicSuffix, deps);
   if (!target) {
     throw rdapError ?? createScanError('whois_connection_error', `no WHOIS or RDAP server known for .${publicSuffix}`);
   }
+  if (rdapError?.code === 'rdap_throttled' && deps.gate.pausedForMs(whoisUpstream(serverOf(target))) > 0) throw rdapError;
   return viaWhois(domain, target, deps, budget, signal);
 }

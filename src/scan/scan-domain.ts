@@ -171,7 +171,7 @@ export async function scanDomainAttempt(domain: string, deps: ScanDeps, options:
   let registration: Promise<RegistrationResult> | undefined;
   const startRegistration = () => {
     if (partial.registration || registration) return;
-    registration = lookupRegistration(domain, publicSuffix, deps, budgets.whois, signal);
+    registration = lookupRegistration(domain, publicSuffix, deps, budgets.whois, { signal, lastChance: finalAttempt });
     registration.catch(() => {}); // awaited below; avoid an unhandled rejection while DNS runs
   };
 
