@@ -47,9 +47,10 @@ export const USAGE = `npm run bench [-- options]
   --quick                  small sizes, whole run < 2 min (100-domain baseline kept)
   --only a,b               run only these scenarios: ${SCENARIOS.join(', ')}
   --baseline-domains N     scenario 1 size (default 100)
-  --scale-domains N        scenario 2 size per run (default 600; quick 100, clean cases)
+  --scale-domains N        scenario 2 size per run (default 2000; quick 100, clean cases)
   --scale-workers 1,2,4    scenario 2 worker counts (default 1,2,4)
-  --scale-factor K         scenario 2 per-worker budgets and concurrency x K (default 4: DNS 40/s, WHOIS 20/s, 20 in flight)
+  --scale-factor K         scenario 2 per-worker budgets and concurrency x K (default 8: DNS 80/s, WHOIS 40/s, 40 in flight;
+                           quick 4)
   --unthrottled-domains N  scenario 3 throughput run (default 5000; quick 1500)
   --profile-domains N      scenario 3 profiled run (default 3000; quick 1000)
   --no-profile             skip the CPU profile
@@ -82,9 +83,9 @@ export function parseArgs(argv: string[]): BenchOptions {
     quick,
     only: [...SCENARIOS],
     baselineDomains: 100,
-    scaleDomains: quick ? 100 : 600,
+    scaleDomains: quick ? 100 : 2000,
     scaleWorkers: [1, 2, 4],
-    scaleFactor: 4,
+    scaleFactor: quick ? 4 : 8,
     unthrottledDomains: quick ? 1500 : 5000,
     profileDomains: quick ? 1000 : 3000,
     profile: true,

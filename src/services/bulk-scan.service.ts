@@ -151,7 +151,6 @@ export function createBulkScanService(deps: BulkScanDeps) {
       return { leads: page, nextOffset: offset + limit < archived.length ? offset + limit : null };
     },
 
-    /** All results of a finished job (REST: 400 until finished). */
     /**
      * The results of a finished job (REST: 400 until finished), in submission order, as pages of
      * up to 500 leads read on demand: a 10 000-domain result streams out instead of sitting in
