@@ -107,9 +107,10 @@ export function spawnService(options: SpawnOptions): ServiceProcess {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('SCOUT_')) env[k] = v;
   Object.assign(env, options.env);
-  // node options of the service processes only (e.g. a heap limit), not of the bench itself
-  if (process.env.BENCH_SERVICE_NODE_OPTIONS) env.NODE_OPTIONS = process.env.BENCH_SERVICE_NODE_OPTIONS;
-  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...(options.nodeArgs ?? []), options.entry], {
+  // node flags of the service processes only, not of the bench itself: BENCH_SERVICE_NODE_FLAGS
+  // replaces the heap flags (command-line flags win over NODE_OPTIONS, so it cannot go there)
+  const flags = process.env.BENCH_SERVICE_NODE_FLAGS !== undefined ? process.env.BENCH_SERVICE_NODE_FLAGS.split(/\s+/).filter(Boolean) : SERVICE_NODE_FLAGS;
+  const child = spawn(process.execPath, [...flags, ...(options.nodeArgs ?? []), options.entry], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

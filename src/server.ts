@@ -64,7 +64,22 @@ export function createApp({ services, logger, apiKeys = [], health = {} }: AppOp
     return json({ detail: 'Not Found' }, 404);
   }
 
-  const adapter = createServerAdapter(handle);
+  /**
+   * Every response says how long the app took (`Server-Timing: app;dur=<ms>`; for a streamed
+   * body, until its headers): client-side latency minus this is the network and the client.
+   */
+  async function handleTimed(request: Request): Promise<Response> {
+    const started = performance.now();
+    const response = await handle(request);
+    try {
+      response.headers.set('server-timing', `app;dur=${(performance.now() - started).toFixed(2)}`);
+    } catch {
+      // a response with immutable headers goes out without it
+    }
+    return response;
+  }
+
+  const adapter = createServerAdapter(handleTimed);
   return { fetch: adapter.fetch, handleNodeRequest: adapter, yoga, schema };
 }
 

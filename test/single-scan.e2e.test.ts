@@ -97,4 +97,14 @@ describe('single scans over HTTP', () => {
     expect((await fetch(`${base}/nope`)).status).toBe(404);
     expect((await fetch(`${base}/scan/domain`)).status).toBe(405);
   });
+
+  it('says how long the app took in Server-Timing, on REST and GraphQL responses', async () => {
+    const durationOf = (r: Response) => Number(/^app;dur=(\d+(\.\d+)?)$/.exec(r.headers.get('server-timing') ?? '')?.[1]);
+    const rest = await fetch(`${base}/nope`);
+    const graphql = await postJson('/graphql', { query: '{ __typename }' });
+    for (const r of [rest, graphql]) {
+      expect(durationOf(r)).toBeGreaterThanOrEqual(0);
+      expect(durationOf(r)).toBeLessThan(5000);
+    }
+  });
 });
