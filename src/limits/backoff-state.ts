@@ -1,3 +1,5 @@
+import { MAX_UPSTREAM_WAIT_MS } from '../scan/rate-gate.js';
+
 /**
  * Upstream backoff after rate-limit signals: each signal that arrives after the previous pause
  * ended doubles the pause (with jitter), up to `maxMs`; successes decay the level, and so does
@@ -19,7 +21,7 @@ export interface UpstreamBackoff {
  *   more; beyond that, a longer server-wide pause costs every other domain more than the
  *   retries of the throttled ones (at most SCOUT_RETRIES each) cost the upstream.
  */
-export function createUpstreamBackoff(baseMs: number, maxMs = 10_000, random: () => number = Math.random): UpstreamBackoff {
+export function createUpstreamBackoff(baseMs: number, maxMs = MAX_UPSTREAM_WAIT_MS, random: () => number = Math.random): UpstreamBackoff {
   let level = 0;
   let pausedUntil = 0;
   const delayAt = (l: number) => Math.min(maxMs, Math.max(baseMs, 1) * 2 ** (l - 1));

@@ -152,6 +152,22 @@ describe('createClusterGate (two workers, one Redis)', () => {
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
+  it("pausedForMs: a worker knows its own pauses, and another worker's once it has met them", async () => {
+    const upstream = whoisUpstream('whois.paused-for.test:43');
+    expect(gateA.pausedForMs(upstream)).toBe(0);
+    gateA.reportRateLimited(upstream, 3000);
+    await redisA.ping();
+    expect(gateA.pausedForMs(upstream)).toBeGreaterThan(2500);
+    expect(gateB.pausedForMs(upstream)).toBe(0); // not asked yet: B cannot know
+    const controller = new AbortController();
+    const waiting = gateB.acquire(upstream, controller.signal).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(gateB.pausedForMs(upstream)).toBeGreaterThan(2000);
+    expect(gateB.pausedForMs(upstream)).toBeLessThanOrEqual(3000);
+    controller.abort(new Error('done'));
+    await waiting;
+  });
+
   it('honours a burst larger than one second of budget', async () => {
     const gate = createClusterGate(redisA, `${prefix}:big-burst`, { ...options, burst: (rate) => 3 * rate });
     const started = Date.now();

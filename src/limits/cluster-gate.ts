@@ -58,6 +58,12 @@ export function createClusterGate(redis: Redis, prefix: string, options: GateOpt
   const burstOf = options.burst ?? ((rate: number) => Math.max(1, Math.floor(rate)));
   // backoff levels are per process; the pause they produce is shared
   const backoffs = new Map<string, UpstreamBackoff>();
+  /** End of the latest pause this worker saw in Redis (set by any worker), per upstream. */
+  const seenPauseUntil = new Map<string, number>();
+  const sawPause = (upstream: string, ms: number) => {
+    const until = Date.now() + ms;
+    if (until > (seenPauseUntil.get(upstream) ?? 0)) seenPauseUntil.set(upstream, until);
+  };
   const key = (kind: string, upstream: string) => `${prefix}:rate:{${upstream}}:${kind}`;
 
   return {
@@ -66,6 +72,7 @@ export function createClusterGate(redis: Redis, prefix: string, options: GateOpt
       for (;;) {
         const waitUs = await redis.scoutReserve(key('bucket', upstream), key('pause', upstream), Math.round(1e6 / rate), burstOf(rate));
         if (waitUs < 0) {
+          sawPause(upstream, Math.ceil(-waitUs / 1000));
           await sleep(Math.ceil(-waitUs / 1000), signal); // a pause is in force: no token taken
           continue;
         }
@@ -76,6 +83,7 @@ export function createClusterGate(redis: Redis, prefix: string, options: GateOpt
         // afterwards it takes a fresh token
         const pause = await redis.pttl(key('pause', upstream));
         if (pause <= 0) return;
+        sawPause(upstream, pause);
         await sleep(pause, signal);
       }
     },
@@ -92,9 +100,10 @@ export function createClusterGate(redis: Redis, prefix: string, options: GateOpt
     reportSuccess(upstream) {
       backoffs.get(upstream)?.onSuccess();
     },
-    // this worker's own pauses (a pause another worker set is only seen by acquire)
+    // this worker's own pauses and those of other workers it met in acquire (a pause another
+    // worker set since this one last asked for that upstream is not known here)
     pausedForMs(upstream) {
-      return Math.max(0, (backoffs.get(upstream)?.pausedUntil ?? 0) - Date.now());
+      return Math.max(0, Math.max(backoffs.get(upstream)?.pausedUntil ?? 0, seenPauseUntil.get(upstream) ?? 0) - Date.now());
     },
   };
 }

@@ -4,6 +4,14 @@
  * budgets are kept (per process or shared through Redis).
  */
 
+/**
+ * The longest a domain waits on one upstream's say-so: the cap of the backoff pause, of a retry's
+ * sleep after a Retry-After, and the longest rate-limit pause a lookup waits out instead of
+ * giving up on that server for this attempt. A longer server-wide pause costs every other domain
+ * more than the retries of the throttled ones (at most SCOUT_RETRIES each) cost the upstream.
+ */
+export const MAX_UPSTREAM_WAIT_MS = 10_000;
+
 /** Upstream key of all DNS queries of this process (the configured resolvers share one budget). */
 export const DNS_UPSTREAM = 'dns';
 /** Upstream key of one WHOIS or RDAP server: budgets apply per server. */

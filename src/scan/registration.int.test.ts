@@ -15,10 +15,11 @@ const corpus = loadCorpus();
 const throttledOnce = cloneCase(corpus.find((c) => c.whois?.fault?.kind === 'THROTTLE' && c.whois.fault.times === 1)!, 'once-throttled.nl');
 const throttledAlways = cloneCase(corpus.find((c) => c.whois?.fault?.kind === 'THROTTLE' && c.whois.fault.times === undefined)!, 'always-throttled.nl');
 const throttledAlways2 = cloneCase(throttledAlways, 'always-throttled-too.nl');
+const clean = cloneCase(corpus.find((c) => c.kind === 'm365' && !c.whois?.fault)!, 'patient-registry.nl');
 
 let sim: Simulator;
 beforeAll(async () => {
-  sim = await startSimulator({ cases: [throttledOnce, throttledAlways, throttledAlways2] });
+  sim = await startSimulator({ cases: [throttledOnce, throttledAlways, throttledAlways2, clean] });
 });
 afterAll(async () => {
   await sim?.close();
@@ -58,5 +59,31 @@ describe('rate-limit replies of a registry', () => {
     expect(whoisError?.code).toBe('rdap_throttled');
     expect(registryQueries(throttledAlways2.domain)).toEqual({ rdap: 2, whois: 0 });
     expect(performance.now() - started).toBeLessThan(10_000);
+  });
+  it('a Retry-After of an hour is honoured for at most 10 s: the domain does not wait it out, its last chance goes to WHOIS', async () => {
+    const config = simConfig(sim);
+    // an RDAP server that answers every query with 429 and Retry-After: 3600
+    let rdapQueries = 0;
+    const fetchImpl = (async () => {
+      rdapQueries++;
+      return new Response('slow down', { status: 429, headers: { 'retry-after': '3600' } });
+    }) as typeof fetch;
+    const deps = { ...createTestScanDeps(config), fetchImpl };
+    const sleeps: number[] = [];
+    const { lead, attempts } = await scanWithRetries(clean.domain, deps, {
+      retries: 2,
+      backoffMs: 20,
+      sleep: async (ms) => void sleeps.push(ms),
+    });
+    expect(attempts).toBe(3);
+    expect(sleeps.length).toBe(2);
+    expect(Math.max(...sleeps)).toBeLessThanOrEqual(10_000);
+    expect(sleeps[0]).toBeGreaterThanOrEqual(10_000); // the Retry-After, capped
+    // attempt 1 got the 429; attempt 2 did not ask RDAP again (its pause is an hour); the last
+    // attempt took WHOIS
+    expect(lead.scan_status).toBe('completed');
+    expect(lead.whois_source).toBe('whois');
+    expect(rdapQueries).toBe(1);
+    expect(registryQueries(clean.domain).whois).toBe(1);
   });
 });

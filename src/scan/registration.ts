@@ -5,7 +5,7 @@
  */
 import type { ScanConfig } from '../config.js';
 import { BudgetExhaustedError, type IoBudget } from './io-budget.js';
-import { whoisUpstream, type QueryGate } from './rate-gate.js';
+import { MAX_UPSTREAM_WAIT_MS, whoisUpstream, type QueryGate } from './rate-gate.js';
 import type { RdapBootstrap } from './rdap/rdap.bootstrap.js';
 import { fetchRdapDomain } from './rdap/rdap.client.js';
 import { parseRdapDomain } from './rdap/rdap.parse.js';
@@ -29,6 +29,9 @@ interface WhoisTarget {
   port: number;
   query: string;
 }
+
+/** On the last chance, a WHOIS server paused for longer than this is not waited for. */
+const LAST_CHANCE_MAX_PAUSE_MS = 1000;
 
 const serverOf = (target: WhoisTarget) => `${target.host}:${target.port}`;
 
@@ -75,6 +78,11 @@ function assertBudgetLeft(budget: IoBudget, what: string, upstream: string) {
 async function viaRdap(domain: string, baseUrl: string, deps: RegistrationDeps, budget: IoBudget, timeoutMs: number, signal?: AbortSignal): Promise<RegistrationResult> {
   const upstream = whoisUpstream(new URL(baseUrl).host);
   assertBudgetLeft(budget, 'RDAP server', upstream);
+  // a Retry-After longer than any domain should wait: this attempt counts as throttled at once
+  const pausedMs = deps.gate.pausedForMs(upstream);
+  if (pausedMs > MAX_UPSTREAM_WAIT_MS) {
+    throw createScanError('rdap_throttled', `RDAP server ${upstream} asked us to wait ${Math.ceil(pausedMs / 1000)} s (Retry-After)`, { upstream });
+  }
   await deps.gate.acquire(upstream, signal);
   try {
     const response = await budget.spend((stepSignal) =>
@@ -124,8 +132,8 @@ export interface LookupOptions {
   signal?: AbortSignal;
   /**
    * The domain's last attempt: an RDAP rate-limit reply falls back to WHOIS too, unless the
-   * WHOIS server is itself in a rate-limit pause (the lead is then kept as whois_failed rather
-   * than held for the pause). Before that, a 429 is retried on RDAP after the backoff
+   * WHOIS server is itself in a rate-limit pause of more than a second (the lead is then kept
+   * as whois_failed rather than held for the pause). Before that, a 429 is retried on RDAP after the backoff
    * (domain-model §4: "back off on that server, then retry"): RDAP and port 43 are mostly the
    * same registry with one rate limit, and asking its WHOIS right after its RDAP said "slow
    * down" only doubles the load on it.
@@ -163,6 +171,6 @@ export async function lookupRegistration(
   if (!target) {
     throw rdapError ?? createScanError('whois_connection_error', `no WHOIS or RDAP server known for .${publicSuffix}`);
   }
-  if (rdapError?.code === 'rdap_throttled' && deps.gate.pausedForMs(whoisUpstream(serverOf(target))) > 0) throw rdapError;
+  if (rdapError?.code === 'rdap_throttled' && deps.gate.pausedForMs(whoisUpstream(serverOf(target))) > LAST_CHANCE_MAX_PAUSE_MS) throw rdapError;
   return viaWhois(domain, target, deps, budget, signal);
 }

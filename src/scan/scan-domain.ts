@@ -12,7 +12,7 @@ import { probeDkim } from './dkim.js';
 import { pickDmarcRecord, parseDmarc } from './dmarc.js';
 import { createDnsLookup, type DnsAnswer } from './dns/dns.client.js';
 import { createIoBudget, type ChargeableBudget, type IoBudget } from './io-budget.js';
-import type { QueryGate } from './rate-gate.js';
+import { MAX_UPSTREAM_WAIT_MS, type QueryGate } from './rate-gate.js';
 import type { RdapBootstrap } from './rdap/rdap.bootstrap.js';
 import { lookupRegistration, type RegistrationResult } from './registration.js';
 import { createScanError, ScanError, toScanError } from './scan.errors.js';
@@ -278,7 +278,10 @@ export async function scanWithRetries(domain: string, deps: ScanDeps, options: R
       // DNS done and the WHOIS budget spent: the next attempt only assembles the whois_failed
       // lead, sends nothing upstream, and has nothing to wait for
       const onlyAssemblyLeft = partial?.dns !== undefined && budgets.whois.remainingMs <= 0;
-      if (!onlyAssemblyLeft) await sleep(Math.max(backoffDelay(attempt, options.backoffMs), scanError.retryAfterMs ?? 0), options.signal);
+      // an upstream's Retry-After is honoured up to MAX_UPSTREAM_WAIT_MS: a registry asking for an
+      // hour must not hold the domain (and its worker slot or HTTP request) that long
+      const retryAfterMs = Math.min(scanError.retryAfterMs ?? 0, MAX_UPSTREAM_WAIT_MS);
+      if (!onlyAssemblyLeft) await sleep(Math.max(backoffDelay(attempt, options.backoffMs), retryAfterMs), options.signal);
     }
   }
 }
