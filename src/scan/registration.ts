@@ -133,10 +133,10 @@ export interface LookupOptions {
   /**
    * The domain's last attempt: an RDAP rate-limit reply falls back to WHOIS too, unless the
    * WHOIS server is itself in a rate-limit pause of more than a second (the lead is then kept
-   * as whois_failed rather than held for the pause). Before that, a 429 is retried on RDAP after the backoff
-   * (domain-model §4: "back off on that server, then retry"): RDAP and port 43 are mostly the
-   * same registry with one rate limit, and asking its WHOIS right after its RDAP said "slow
-   * down" only doubles the load on it.
+   * as whois_failed rather than held for the pause). Before that, a 429 is retried on RDAP
+   * after the backoff (domain-model §4: "back off on that server, then retry"): RDAP and port
+   * 43 are mostly the same registry with one rate limit, and asking its WHOIS right after its
+   * RDAP said "slow down" only doubles the load on it.
    */
   lastChance?: boolean;
 }
@@ -171,6 +171,10 @@ export async function lookupRegistration(
   if (!target) {
     throw rdapError ?? createScanError('whois_connection_error', `no WHOIS or RDAP server known for .${publicSuffix}`);
   }
-  if (rdapError?.code === 'rdap_throttled' && deps.gate.pausedForMs(whoisUpstream(serverOf(target))) > LAST_CHANCE_MAX_PAUSE_MS) throw rdapError;
+  if (rdapError?.code === 'rdap_throttled') {
+    // the last chance after RDAP throttled us: a WHOIS server that is paused itself is not waited for
+    const whoisPausedMs = deps.gate.pausedForMs(whoisUpstream(serverOf(target)));
+    if (whoisPausedMs > LAST_CHANCE_MAX_PAUSE_MS) throw rdapError;
+  }
   return viaWhois(domain, target, deps, budget, signal);
 }
