@@ -11,6 +11,7 @@ import { classifyProvider, sortMx } from './classify.js';
 import { probeDkim } from './dkim.js';
 import { pickDmarcRecord, parseDmarc } from './dmarc.js';
 import { createDnsLookup, type DnsAnswer } from './dns/dns.client.js';
+import { memoizeDnsLookup, type DnsAnswerMemo } from './dns/dns.memo.js';
 import { createIoBudget, type ChargeableBudget, type IoBudget } from './io-budget.js';
 import { MAX_UPSTREAM_WAIT_MS, type QueryGate } from './rate-gate.js';
 import type { RdapBootstrap } from './rdap/rdap.bootstrap.js';
@@ -37,6 +38,8 @@ export interface DnsStageResult {
 /** Stages finished by earlier attempts of the same domain. */
 export interface ScanPartial {
   dns?: DnsStageResult;
+  /** While the DNS stage is unfinished: the answers it already has. */
+  dnsAnswers?: DnsAnswerMemo;
   registration?: RegistrationResult;
 }
 
@@ -91,21 +94,20 @@ const EMPTY_REGISTRATION: RegistrationInfo = {
 
 const records = <T>(answer: DnsAnswer<T>): T[] => (answer.kind === 'records' ? answer.records : []);
 
-async function runDnsStage(domain: string, deps: ScanDeps, signal: AbortSignal | undefined, budget: IoBudget, onDomainExists: () => void) {
-  const dns = createDnsLookup({
+async function runDnsStage(domain: string, deps: ScanDeps, signal: AbortSignal | undefined, budget: IoBudget, answers: DnsAnswerMemo, onDomainExists: () => void) {
+  const lookup = createDnsLookup({
     servers: deps.config.dnsServers,
     queryTimeoutMs: deps.config.dnsQueryTimeoutMs,
     gate: deps.gate,
     budget,
     signal,
   });
-  let queries = 1;
+  const dns = memoizeDnsLookup(lookup, answers);
   const mxAnswer = await dns.queryMx(domain);
   if (mxAnswer.kind === 'nxdomain') {
     throw createScanError('domain_not_found', `${domain} does not exist in DNS (NXDOMAIN)`);
   }
   onDomainExists();
-  queries += 2;
   const [txtAnswer, dmarcAnswer] = await Promise.all([dns.queryTxt(domain), dns.queryTxt(`_dmarc.${domain}`)]);
   const txt = records(txtAnswer);
   const spfRecords = pickSpfRecords(txt);
@@ -114,7 +116,6 @@ async function runDnsStage(domain: string, deps: ScanDeps, signal: AbortSignal |
   const mx = records(mxAnswer);
   const classification = classifyProvider(mx, spf?.includes ?? []);
   const dkim = await probeDkim(domain, classification.provider, deps.config.dkimSelectors, dns);
-  queries += dkim.queries;
   const joined = txt.map((strings) => strings.join(''));
   const signals: DnsSignals = {
     mx,
@@ -126,7 +127,7 @@ async function runDnsStage(domain: string, deps: ScanDeps, signal: AbortSignal |
     msVerification: joined.some((t) => /^MS=ms\d+/i.test(t)),
     googleVerification: joined.some((t) => t.startsWith('google-site-verification=')),
   };
-  return { result: { signals, classification } satisfies DnsStageResult, queries };
+  return { result: { signals, classification } satisfies DnsStageResult, queries: dns.sent };
 }
 
 /** Build the lead from the finished stages. Pure. */
@@ -180,8 +181,11 @@ export async function scanDomainAttempt(domain: string, deps: ScanDeps, options:
   try {
     if (!partial.dns) {
       if (partial.registration) startRegistration();
-      const dnsStage = await runDnsStage(domain, deps, signal, budgets.dns, startRegistration);
+      // the answers of earlier attempts, and this one's as they come (kept on failure)
+      partial.dnsAnswers = { ...partial.dnsAnswers };
+      const dnsStage = await runDnsStage(domain, deps, signal, budgets.dns, partial.dnsAnswers, startRegistration);
       partial.dns = dnsStage.result;
+      delete partial.dnsAnswers;
       dnsQueries = dnsStage.queries;
     } else {
       startRegistration();
