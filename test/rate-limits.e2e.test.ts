@@ -172,12 +172,16 @@ describe('throttling upstreams: backoff on that upstream, then eventual success'
     const cases = generateCases(corpus, 30);
     const limit = 3; // per second, per server; the service's own WHOIS budget is 20/s per server
     const WHOIS_RATE = 20;
+    const WHOIS_BACKOFF_MS = 250;
     const simulator = await sim(cases, { whoisPerSecond: limit, rdapPerSecond: limit });
     const api = await stack(simulator, uniquePrefix(`rate-${via}-throttle`), {
       ...retriesEnv,
       SCOUT_WHOIS_RATE: String(WHOIS_RATE),
       SCOUT_DNS_RATE: '500',
-      ...(via === 'whois' ? { SCOUT_RDAP: 'off' } : {}),
+      // WHOIS has no Retry-After: our backoff alone spaces the retries, so its base is larger
+      // here and there are more of them (7 attempts at 100 ms span ~6 s, less than 30 domains
+      // need at 3/s: one unlucky domain could use them all up on a loaded machine)
+      ...(via === 'whois' ? { SCOUT_RDAP: 'off', SCOUT_BACKOFF_MS: String(WHOIS_BACKOFF_MS), SCOUT_RETRIES: '8' } : {}),
     });
     const outcome = await runBulk(api, cases.map((c) => c.domain), 90_000);
     const log = simulator.log();
@@ -185,7 +189,7 @@ describe('throttling upstreams: backoff on that upstream, then eventual success'
     // after the first refusal of each burst of them: how long until the server sees the next
     // query, not counting stragglers sent before the refusal reached the client (they arrive
     // within a few ms, and may be refused too). The window must stay below the pause expected:
-    // RDAP's Retry-After is 1 s; WHOIS's first backoff pause is 50-100 ms (SCOUT_BACKOFF_MS 100)
+    // RDAP's Retry-After is 1 s; WHOIS's first backoff pause is half to all of WHOIS_BACKOFF_MS
     const stragglerMs = via === 'rdap' ? 100 : 25;
     const firstRefusals = limited(queried).filter((e, i, all) => i === 0 || e.t - all[i - 1].t > stragglerMs);
     const quietAfterRefusal = firstRefusals.map((e) => {
@@ -211,8 +215,8 @@ describe('throttling upstreams: backoff on that upstream, then eventual success'
     // the server did throttle
     expect(firstRefusals.length).toBeGreaterThan(0);
     // RDAP: Retry-After (1 s) respected, after a 429 the server hears nothing for a second;
-    // WHOIS: at least the first backoff pause (SCOUT_BACKOFF_MS 100, jittered down to half)
-    expect(report.minQuietAfterRefusal).toBeGreaterThanOrEqual(via === 'rdap' ? 980 : 45);
+    // WHOIS: at least the first backoff pause (WHOIS_BACKOFF_MS, jittered down to half)
+    expect(report.minQuietAfterRefusal).toBeGreaterThanOrEqual(via === 'rdap' ? 980 : WHOIS_BACKOFF_MS / 2 - 10);
     // RDAP: a 429 is retried on RDAP, not sent on to WHOIS; WHOIS would only be asked on a
     // domain's 7th and last attempt (SCOUT_RETRIES 6), which none of them needs here
     if (via === 'rdap') expect(report.peaks.whois).toBe(0);
