@@ -4,6 +4,7 @@
  */
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import { sseNextPayloads } from '../test/helpers/sse.js';
 
 export interface JobStatusRest {
   job_id: string;
@@ -83,31 +84,18 @@ export async function sseProgress(baseUrl: string, id: string, timeoutMs: number
     signal: AbortSignal.timeout(timeoutMs),
   });
   if (!response.ok || !response.body) throw new Error(`SSE subscription failed: HTTP ${response.status}`);
-  const decoder = new TextDecoder();
-  let buffer = '';
   let last: ProgressEvent | undefined;
   let at = performance.now();
   let events = 0;
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-    buffer += decoder.decode(chunk, { stream: true });
-    let split: number;
-    while ((split = buffer.indexOf('\n\n')) >= 0) {
-      const frame = buffer.slice(0, split);
-      buffer = buffer.slice(split + 2);
-      const event = /^event: (\w+)/m.exec(frame)?.[1];
-      const data = /^data: (.*)$/m.exec(frame)?.[1];
-      if (event === 'complete') return { last, at, events };
-      if (event === 'next' && data) {
-        const parsed = JSON.parse(data) as { data?: { bulkScanProgress?: ProgressEvent }; errors?: { message: string }[] };
-        if (parsed.errors?.length) throw new Error(`subscription error: ${parsed.errors[0].message}`);
-        const e = parsed.data?.bulkScanProgress;
-        if (e) {
-          last = e;
-          at = performance.now();
-          events++;
-          onEvent?.(e);
-        }
-      }
+  for await (const payload of sseNextPayloads(response.body)) {
+    const parsed = payload as { data?: { bulkScanProgress?: ProgressEvent }; errors?: { message: string }[] };
+    if (parsed.errors?.length) throw new Error(`subscription error: ${parsed.errors[0].message}`);
+    const e = parsed.data?.bulkScanProgress;
+    if (e) {
+      last = e;
+      at = performance.now();
+      events++;
+      onEvent?.(e);
     }
   }
   return { last, at, events };

@@ -22,30 +22,17 @@ export function isDkimRecord(txt: string[]): boolean {
   return /(^|;)\s*v\s*=\s*DKIM1\b/i.test(joined) || /(^|;)\s*p\s*=/i.test(joined);
 }
 
-export interface DkimProbeResult {
-  selector: string | null;
-  /** DNS queries spent, for query-economy accounting. */
-  queries: number;
-}
-
 /**
  * Find the first selector with a DKIM record. The provider's own selector is asked first; when
  * it misses, `_domainkey.<domain>` is asked once: NXDOMAIN there means no name exists below it
  * (RFC 8020), so no selector can hit and the remaining probes are skipped. Otherwise every
  * remaining selector is tried until one hits (fix: not only after NXDOMAIN of `default`).
  * CNAMEs (Microsoft's `selector1-<tenant>._domainkey.<tenant>.onmicrosoft.com`) are followed by
- * the resolver.
+ * the resolver. Returns the selector that hit, or null.
  */
-export async function probeDkim(
-  domain: string,
-  provider: Provider,
-  selectors: readonly string[],
-  dns: DnsLookup,
-): Promise<DkimProbeResult> {
+export async function probeDkim(domain: string, provider: Provider, selectors: readonly string[], dns: DnsLookup): Promise<string | null> {
   const ordered = orderDkimSelectors(selectors, provider);
-  let queries = 0;
   const hits = async (selector: string) => {
-    queries++;
     const answer = await dns.queryTxt(`${selector}._domainkey.${domain}`);
     return answer.kind === 'records' && answer.records.some(isDkimRecord);
   };
@@ -53,16 +40,15 @@ export async function probeDkim(
   const hasOwnSelector = (PROVIDER_SELECTORS[provider] ?? []).some((s) => ordered[0] === s);
   let next = 0;
   if (hasOwnSelector) {
-    if (await hits(ordered[0])) return { selector: ordered[0], queries };
+    if (await hits(ordered[0])) return ordered[0];
     next = 1;
   }
   if (next < ordered.length) {
-    queries++;
     const parent = await dns.queryTxt(`_domainkey.${domain}`);
-    if (parent.kind === 'nxdomain') return { selector: null, queries };
+    if (parent.kind === 'nxdomain') return null;
   }
   for (const selector of ordered.slice(next)) {
-    if (await hits(selector)) return { selector, queries };
+    if (await hits(selector)) return selector;
   }
-  return { selector: null, queries };
+  return null;
 }

@@ -77,8 +77,6 @@ export interface ScanAttemptResult {
   lead: Lead;
   /** The WHOIS/RDAP error of a `whois_failed` lead, to be recorded in the error log. */
   whoisError?: ScanError;
-  /** DNS queries this attempt sent (query-economy accounting). */
-  dnsQueries: number;
 }
 
 /** A ScanError carrying the stages an attempt finished, for the next attempt. */
@@ -115,19 +113,19 @@ async function runDnsStage(domain: string, deps: ScanDeps, signal: AbortSignal |
   const dmarcRaw = pickDmarcRecord(records(dmarcAnswer));
   const mx = records(mxAnswer);
   const classification = classifyProvider(mx, spf?.includes ?? []);
-  const dkim = await probeDkim(domain, classification.provider, deps.config.dkimSelectors, dns);
+  const dkimSelector = await probeDkim(domain, classification.provider, deps.config.dkimSelectors, dns);
   const joined = txt.map((strings) => strings.join(''));
   const signals: DnsSignals = {
     mx,
     spf,
     spfRecordCount: spfRecords.length,
     dmarc: dmarcRaw ? parseDmarc(dmarcRaw) : null,
-    dkimSelector: dkim.selector,
+    dkimSelector,
     nameservers: [],
     msVerification: joined.some((t) => /^MS=ms\d+/i.test(t)),
     googleVerification: joined.some((t) => t.startsWith('google-site-verification=')),
   };
-  return { result: { signals, classification } satisfies DnsStageResult, queries: dns.sent };
+  return { signals, classification } satisfies DnsStageResult;
 }
 
 /** Build the lead from the finished stages. Pure. */
@@ -176,17 +174,14 @@ export async function scanDomainAttempt(domain: string, deps: ScanDeps, options:
     registration.catch(() => {}); // awaited below; avoid an unhandled rejection while DNS runs
   };
 
-  let dnsQueries = 0;
   const attach = (error: unknown): ScanErrorWithPartial => Object.assign(toScanError(error), { partial });
   try {
     if (!partial.dns) {
       if (partial.registration) startRegistration();
       // the answers of earlier attempts, and this one's as they come (kept on failure)
       partial.dnsAnswers = { ...partial.dnsAnswers };
-      const dnsStage = await runDnsStage(domain, deps, signal, budgets.dns, partial.dnsAnswers, startRegistration);
-      partial.dns = dnsStage.result;
+      partial.dns = await runDnsStage(domain, deps, signal, budgets.dns, partial.dnsAnswers, startRegistration);
       delete partial.dnsAnswers;
-      dnsQueries = dnsStage.queries;
     } else {
       startRegistration();
     }
@@ -215,7 +210,7 @@ export async function scanDomainAttempt(domain: string, deps: ScanDeps, options:
     whoisError = scanError;
   }
   const now = deps.now?.() ?? new Date();
-  return { lead: assembleLead(domain, partial.dns, info, whoisError !== undefined, now), whoisError, dnsQueries };
+  return { lead: assembleLead(domain, partial.dns, info, whoisError !== undefined, now), whoisError };
 }
 
 /** Exponential backoff with full jitter in [delay/2, delay]: attempt 1 -> base, 2 -> 2*base, ... */

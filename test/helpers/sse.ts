@@ -12,9 +12,18 @@ export async function readSse(app: App, query: string, variables: Record<string,
   );
   if (!response.ok || !response.body) throw new Error(`SSE request failed: ${response.status}`);
   const events: any[] = [];
+  for await (const payload of sseNextPayloads(response.body)) events.push(payload);
+  return events;
+}
+
+/**
+ * The parsed `data` of each `next` event of a GraphQL-over-SSE stream, until its `complete`
+ * event (or the end of the stream). Shared by the tests and the bench.
+ */
+export async function* sseNextPayloads(body: ReadableStream<Uint8Array>): AsyncGenerator<unknown> {
   const decoder = new TextDecoder();
   let buffer = '';
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
     buffer += decoder.decode(chunk, { stream: true });
     let split: number;
     while ((split = buffer.indexOf('\n\n')) >= 0) {
@@ -22,9 +31,8 @@ export async function readSse(app: App, query: string, variables: Record<string,
       buffer = buffer.slice(split + 2);
       const event = /^event: (\w+)/m.exec(frame)?.[1];
       const data = /^data: (.*)$/m.exec(frame)?.[1];
-      if (event === 'complete') return events;
-      if (event === 'next' && data) events.push(JSON.parse(data));
+      if (event === 'complete') return;
+      if (event === 'next' && data) yield JSON.parse(data);
     }
   }
-  return events;
 }

@@ -9,17 +9,10 @@ import type { DnsAnswer, DnsLookup } from './dns.client.js';
 /** Answers by `<type> <name>`. */
 export type DnsAnswerMemo = Record<string, DnsAnswer<unknown>>;
 
-export interface MemoizedDnsLookup extends DnsLookup {
-  /** Queries actually sent upstream through this lookup (memo hits are free). */
-  readonly sent: number;
-}
-
-export function memoizeDnsLookup(dns: DnsLookup, memo: DnsAnswerMemo): MemoizedDnsLookup {
-  let sent = 0;
+export function memoizeDnsLookup(dns: DnsLookup, memo: DnsAnswerMemo): DnsLookup {
   async function ask<T>(key: string, query: () => Promise<DnsAnswer<T>>): Promise<DnsAnswer<T>> {
     const known = memo[key];
     if (known) return known as DnsAnswer<T>;
-    sent++;
     const answer = await query();
     memo[key] = answer;
     return answer;
@@ -27,8 +20,5 @@ export function memoizeDnsLookup(dns: DnsLookup, memo: DnsAnswerMemo): MemoizedD
   return {
     queryMx: (name) => ask(`MX ${name}`, () => dns.queryMx(name)),
     queryTxt: (name) => ask(`TXT ${name}`, () => dns.queryTxt(name)),
-    get sent() {
-      return sent;
-    },
   };
 }
