@@ -233,8 +233,8 @@ describe('classifyProvider: security gateways', () => {
     }
   });
 
-  it('reports Cloudflare Email Routing as Cloudflare', () => {
-    expect(classifyProvider(mx([10, 'route1.mx.cloudflare.net']), []).mail_gateway).toBe('Cloudflare');
+  it('reports Cloudflare Email Routing by the name the domain model gives it', () => {
+    expect(classifyProvider(mx([10, 'route1.mx.cloudflare.net']), []).mail_gateway).toBe('Cloudflare Email Routing');
   });
 });
 

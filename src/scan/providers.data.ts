@@ -90,7 +90,7 @@ export const GATEWAY_SUFFIXES: Readonly<Record<string, readonly string[]>> = {
   Trellix: ['fireeyecloud.com'],
   SpamExperts: ['antispamcloud.com', 'spamexperts.eu'],
   Hornetsecurity: ['hornetsecurity.com'],
-  Cloudflare: ['mx.cloudflare.net'], // Email Routing
+  'Cloudflare Email Routing': ['mx.cloudflare.net'],
 };
 
 /** One row of the SPF include -> provider inference used behind a gateway. */
