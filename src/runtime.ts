@@ -20,6 +20,7 @@ import { createSingleScanService } from './services/single-scan.service.js';
 import { createDbArchive, createDbSink, createRepositories } from './store/db-sink.js';
 import type { Db } from './store/db.js';
 import { createLeadsService, noLeadsService } from './services/leads.service.js';
+import { oldClientServices } from './services/old-clients.js';
 import { createPersistWorker } from './worker/persist-worker.js';
 import { createScanWorker } from './worker/worker.js';
 
@@ -59,11 +60,13 @@ export async function buildRuntime(options: RuntimeOptions) {
   // always scheduled: the process that owns a database consumes it, even when this one has none
   const onJobFinished = (jobId: string) => queues.schedulePersist(jobId);
   const bulk = createBulkScanService({ config, store, queues, publisher, sink, archive, onJobFinished });
+  const singleScan = createSingleScanService(config, scanDeps, (lead) => sink.saveLead(null, null, lead));
   const services: Services = {
-    singleScan: createSingleScanService(config, scanDeps, (lead) => sink.saveLead(null, null, lead)),
+    singleScan,
     bulk,
     progress: { bus, store, prefix, heartbeatMs: options.heartbeatMs ?? 5000, refresh: (id) => bulk.get(id).catch(() => null) },
     leads: repos ? createLeadsService(repos) : noLeadsService,
+    oldClients: oldClientServices(repos, singleScan, bulk),
   };
   const worker = options.worker
     ? createScanWorker({ config, redisUrl, logger, store, scan: scanDeps, retries: config.limits.retries, backoffMs: config.limits.backoffMs, publisher, bus, sink, bulk, onJobFinished })

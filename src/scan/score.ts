@@ -68,18 +68,61 @@ const MIGRATION_PROVIDERS: ReadonlySet<Provider> = new Set<Provider>([
 /** Mailbox products a Microsoft partner competes with head-on. */
 const COMPETITOR_PROVIDERS: ReadonlySet<Provider> = new Set<Provider>(['Google', 'Zoho', 'Yandex']);
 
+/** Where a scoring term comes from: the breakdown groups terms by kind. */
+export type ScoreTermKind = 'provider' | 'signal' | 'risk' | 'adjustment';
+
+/** One term of the readiness score; the score is the sum of its terms. */
+export interface ScoreTerm {
+  /** `provider`, `spf`, `dkim`, `dmarc_reject`, `no_spf`, `hosting_mx_weak`, `clamp_to_range`, ... */
+  name: string;
+  kind: ScoreTermKind;
+  points: number;
+}
+
+/**
+ * The terms of the readiness score of a domain that has MX, in rule order. The last term,
+ * `clamp_to_range` (kind `adjustment`), is present only when the raw sum leaves 0..100: it
+ * brings the sum back into range, so the terms always add up to the score.
+ */
+export function readinessTerms(input: Pick<ScoreInput, 'provider' | 'spf' | 'dkim' | 'dmarc'>): ScoreTerm[] {
+  const { provider, spf, dkim, dmarc } = input;
+  const terms: ScoreTerm[] = [{ name: 'provider', kind: 'provider', points: PROVIDER_POINTS[provider] }];
+  terms.push(spf ? { name: 'spf', kind: 'signal', points: 10 } : { name: 'no_spf', kind: 'risk', points: -10 });
+  terms.push(dkim ? { name: 'dkim', kind: 'signal', points: 10 } : { name: 'no_dkim', kind: 'risk', points: -15 });
+  // A record whose `p` is missing or invalid has no policy to reward or punish: 0, as no record.
+  if (dmarc?.policy) {
+    const points = DMARC_POINTS[dmarc.policy];
+    terms.push({ name: `dmarc_${dmarc.policy}`, kind: points > 0 ? 'signal' : 'risk', points });
+  }
+  if (provider === 'Hosting' && !spf && !dkim) terms.push({ name: 'hosting_mx_weak', kind: 'risk', points: -10 });
+  // fix: computed from the parsed record (the old service never counted them).
+  if (spf && spf.includes.length > MAX_SPF_INCLUDES) terms.push({ name: 'spf_multiple_includes', kind: 'risk', points: -5 });
+  const raw = sumTerms(terms);
+  const clamped = clamp(raw, 0, 100);
+  if (clamped !== raw) terms.push({ name: 'clamp_to_range', kind: 'adjustment', points: clamped - raw });
+  return terms;
+}
+
+/**
+ * The terms of a lead's score: {@link readinessTerms}, or none for the no-MX hard fail (score 0).
+ * `scoreLead` sums exactly these, so a breakdown built from them always matches the score.
+ */
+export function scoreTerms(input: Pick<ScoreInput, 'provider' | 'spf' | 'dkim' | 'dmarc' | 'hasMx'>): ScoreTerm[] {
+  return isHardFail(input) ? [] : readinessTerms(input);
+}
+
+export function sumTerms(terms: readonly ScoreTerm[]): number {
+  return terms.reduce((sum, term) => sum + term.points, 0);
+}
+
 /** Readiness score of a domain that has MX (the no-MX hard fail is `scoreLead`'s), 0..100. */
 export function readinessScore(input: Pick<ScoreInput, 'provider' | 'spf' | 'dkim' | 'dmarc'>): number {
-  const { provider, spf, dkim, dmarc } = input;
-  let score = PROVIDER_POINTS[provider];
-  score += spf ? 10 : -10;
-  score += dkim ? 10 : -15;
-  // A record whose `p` is missing or invalid has no policy to reward or punish: 0, as no record.
-  score += dmarc?.policy ? DMARC_POINTS[dmarc.policy] : 0;
-  if (provider === 'Hosting' && !spf && !dkim) score -= 10;
-  // fix: computed from the parsed record (the old service never counted them).
-  if (spf && spf.includes.length > MAX_SPF_INCLUDES) score -= 5;
-  return clamp(score, 0, 100);
+  return sumTerms(readinessTerms(input));
+}
+
+/** No MX (or classified `Unknown`, which means the same). */
+function isHardFail(input: Pick<ScoreInput, 'provider' | 'hasMx'>): boolean {
+  return !input.hasMx || input.provider === 'Unknown';
 }
 
 const SEGMENT_RULES: readonly { segment: Segment; when: (p: Provider, score: number) => boolean }[] = [
@@ -227,8 +270,8 @@ function reasonFor(segment: Segment, score: number, input: ScoreInput): string {
  * segment Skip, reason `Hard-fail: no MX record`; its tags are still reported.
  */
 export function scoreLead(input: ScoreInput): LeadScore {
-  const hardFail = !input.hasMx || input.provider === 'Unknown';
-  const score = hardFail ? 0 : readinessScore(input);
+  const hardFail = isHardFail(input);
+  const score = sumTerms(scoreTerms(input));
   const segment = hardFail ? 'Skip' : segmentFor(input.provider, score);
   return {
     score,

@@ -8,6 +8,7 @@ import type { ResultSink } from '../jobs/result-sink.js';
 import type { Logger } from '../logger.js';
 import type { JobArchive } from '../services/bulk-scan.service.js';
 import type { Db } from './db.js';
+import { createCompanyRepository } from './companies.repository.js';
 import { createJobRepository } from './jobs.repository.js';
 import { createLeadRepository } from './leads.repository.js';
 import type { ErrorRow, ScanRow, StoredJob } from './store.types.js';
@@ -50,7 +51,7 @@ export function snapshotOf(job: StoredJob): JobSnapshot {
 }
 
 export function createRepositories(db: Db) {
-  return { leads: createLeadRepository(db), jobs: createJobRepository(db) };
+  return { leads: createLeadRepository(db), jobs: createJobRepository(db), companies: createCompanyRepository(db) };
 }
 export type Repositories = ReturnType<typeof createRepositories>;
 

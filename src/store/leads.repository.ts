@@ -4,7 +4,7 @@
  */
 import { LEAD_FIELDS, type Lead } from '../scan/scan.types.js';
 import type { Db } from './db.js';
-import type { LeadFilter, LeadWithHistory, Page, ScanRow } from './store.types.js';
+import type { LeadCounters, LeadFilter, LeadSort, LeadWithCompany, LeadWithHistory, NumberedPage, Page, ScanRow } from './store.types.js';
 import { decodeCursor, encodeCursor, jsonParam, pageSize } from './store.values.js';
 
 /** Rows per statement in `saveScans`; a larger call is split (in one transaction). */
@@ -70,6 +70,77 @@ function toLead(data: Record<string, unknown>): Lead {
   return lead as unknown as Lead;
 }
 
+/** `%`, `_` and `\\` taken literally in an ILIKE pattern. */
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** Sort columns: `readiness_score` is `score` (the same value, and `score` has the indexes). */
+const SORT_COLUMNS: Readonly<Record<LeadSort['by'], { column: string; type: 'number' | 'string'; cast: string }>> = {
+  domain: { column: 'l.domain', type: 'string', cast: '' },
+  readiness_score: { column: 'l.score', type: 'number', cast: '::int' },
+  priority_score: { column: 'l.priority_score', type: 'number', cast: '::int' },
+  segment: { column: 'l.segment', type: 'string', cast: '' },
+  provider: { column: 'l.provider', type: 'string', cast: '' },
+  scanned_at: { column: 'l.scanned_at', type: 'string', cast: '::timestamptz' },
+};
+
+/** Leads joined with their company: the FROM clause of every list query. */
+const LEADS_WITH_COMPANY = 'leads l LEFT JOIN companies c ON c.domain = l.domain';
+
+/** WHERE terms of a filter over {@link LEADS_WITH_COMPANY}; `param` binds a value. */
+function filterTerms(filter: LeadFilter, param: (value: unknown) => string): string[] {
+  const where: string[] = [];
+  if (filter.provider !== undefined) where.push(`l.provider = ${param(filter.provider)}`);
+  if (filter.segment !== undefined) where.push(`l.segment = ${param(filter.segment)}`);
+  if (filter.priorityScore !== undefined) where.push(`l.priority_score = ${param(filter.priorityScore)}`);
+  if (filter.priorityCategory !== undefined) where.push(`l.priority_category = ${param(filter.priorityCategory)}`);
+  if (filter.tag !== undefined) where.push(`l.tags @> ARRAY[${param(filter.tag)}::text]`);
+  if (filter.minScore !== undefined) where.push(`l.score >= ${param(filter.minScore)}`);
+  if (filter.scannedSince !== undefined) where.push(`l.scanned_at >= ${param(filter.scannedSince)}::timestamptz`);
+  if (filter.search !== undefined && filter.search !== '') {
+    const p = param(likePattern(filter.search));
+    where.push(`(l.domain ILIKE ${p} OR c.company_name ILIKE ${p} OR l.provider ILIKE ${p})`);
+  }
+  return where;
+}
+
+function whereSql(where: readonly string[]): string {
+  return where.length > 0 ? `WHERE ${where.join('\n           AND ')}` : '';
+}
+
+/** A statement's parameters, bound in order. */
+function binder() {
+  const params: unknown[] = [];
+  const param = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  return { params, param };
+}
+
+/**
+ * ORDER BY of `GET /leads`: the sort column (ties by domain), or the default order, priority
+ * score ascending, then readiness score descending, then domain.
+ */
+function numberedOrder(sort: LeadSort | undefined): string {
+  if (!sort) return 'l.priority_score ASC, l.score DESC, l.domain ASC';
+  const { column } = SORT_COLUMNS[sort.by];
+  return column === 'l.domain' ? `l.domain ${sort.order}` : `${column} ${sort.order}, l.domain ASC`;
+}
+
+interface CompanyLeadRow {
+  data: Record<string, unknown>;
+  company_id: number | null;
+  company_name: string | null;
+}
+
+const withCompany = (row: CompanyLeadRow): LeadWithCompany => ({
+  lead: toLead(row.data),
+  companyId: row.company_id,
+  companyName: row.company_name,
+});
+
 /** Data access for leads. Both engines, same SQL. */
 export function createLeadRepository(db: Db) {
   return {
@@ -120,43 +191,114 @@ export function createLeadRepository(db: Db) {
      * pages have no gaps or duplicates while rows are added, and deep pages cost no more than
      * the first one. A cursor is valid with any filter.
      */
-    async listLeads(filter: LeadFilter, first: number, after?: string | null): Promise<Page<Lead>> {
+    async listLeads(filter: LeadFilter, first: number, after?: string | null, sort?: LeadSort): Promise<Page<Lead>> {
       const limit = pageSize(first);
-      const params: unknown[] = [];
-      const where: string[] = [];
-      const param = (value: unknown) => {
-        params.push(value);
-        return `$${params.length}`;
-      };
-
-      if (filter.provider !== undefined) where.push(`provider = ${param(filter.provider)}`);
-      if (filter.segment !== undefined) where.push(`segment = ${param(filter.segment)}`);
-      if (filter.priorityScore !== undefined) where.push(`priority_score = ${param(filter.priorityScore)}`);
-      if (filter.priorityCategory !== undefined) where.push(`priority_category = ${param(filter.priorityCategory)}`);
-      if (filter.tag !== undefined) where.push(`tags @> ARRAY[${param(filter.tag)}::text]`);
-      if (filter.minScore !== undefined) where.push(`score >= ${param(filter.minScore)}`);
-      if (filter.scannedSince !== undefined) where.push(`scanned_at >= ${param(filter.scannedSince)}::timestamptz`);
+      const { params, param } = binder();
+      const where = filterTerms(filter, param);
+      // keyset on (sort column, domain); the default order is (score DESC, domain)
+      const key = sort ? SORT_COLUMNS[sort.by] : SORT_COLUMNS.readiness_score;
+      const descending = sort ? sort.order === 'desc' : true;
       if (after) {
-        const [score, domain] = decodeCursor(after, ['number', 'string'] as const);
-        const s = param(score);
-        const d = param(domain);
-        // `score <= s` is redundant with the OR but gives the index scan its start key.
-        where.push(`score <= ${s} AND (score < ${s} OR domain > ${d})`);
+        const [value, domain] = decodeCursor(after, [key.type, 'string'] as const);
+        const beyond = descending ? '<' : '>';
+        if (key.column === 'l.domain') {
+          where.push(`l.domain ${beyond} ${param(domain)}`);
+        } else {
+          const v = `${param(value)}${key.cast}`;
+          const d = param(domain);
+          // `column <=/>= v` is redundant with the OR but gives the index scan its start key.
+          where.push(`${key.column} ${beyond}= ${v} AND (${key.column} ${beyond} ${v} OR l.domain > ${d})`);
+        }
       }
+      const order =
+        key.column === 'l.domain' ? `l.domain ${descending ? 'DESC' : 'ASC'}` : `${key.column} ${descending ? 'DESC' : 'ASC'}, l.domain`;
 
-      const { rows } = await db.query<{ data: Record<string, unknown>; score: number; domain: string }>(
-        `SELECT data, score, domain FROM leads
-         ${where.length > 0 ? `WHERE ${where.join('\n           AND ')}` : ''}
-         ORDER BY score DESC, domain
+      const { rows } = await db.query<{ data: Record<string, unknown>; sort_key: number | string | Date; domain: string }>(
+        `SELECT l.data, ${key.column} AS sort_key, l.domain FROM ${LEADS_WITH_COMPANY}
+         ${whereSql(where)}
+         ORDER BY ${order}
          LIMIT ${param(limit + 1)}`,
         params,
       );
       const page = rows.slice(0, limit);
       const last = page.at(-1);
+      const lastKey = last ? (last.sort_key instanceof Date ? last.sort_key.toISOString() : last.sort_key) : null;
       return {
         items: page.map((row) => toLead(row.data)),
-        endCursor: last ? encodeCursor([last.score, last.domain]) : null,
+        endCursor: last ? encodeCursor([lastKey!, last.domain]) : null,
         hasNextPage: rows.length > limit,
+      };
+    },
+
+    /**
+     * One numbered page of the filtered leads with their companies (`GET /leads`): the whole
+     * filtered set is sorted, then `offset`/`limit` cut the page; `total` counts every match.
+     */
+    async pageLeads(filter: LeadFilter, sort: LeadSort | undefined, offset: number, limit: number): Promise<NumberedPage> {
+      const counted = binder();
+      const count = await db.query<{ total: number }>(
+        `SELECT count(*)::int AS total FROM ${LEADS_WITH_COMPANY} ${whereSql(filterTerms(filter, counted.param))}`,
+        counted.params,
+      );
+      const { params, param } = binder();
+      const where = filterTerms(filter, param);
+      const { rows } = await db.query<CompanyLeadRow>(
+        `SELECT l.data, c.id AS company_id, c.company_name FROM ${LEADS_WITH_COMPANY}
+         ${whereSql(where)}
+         ORDER BY ${numberedOrder(sort)}
+         LIMIT ${param(limit)} OFFSET ${param(offset)}`,
+        params,
+      );
+      return { rows: rows.map(withCompany), total: count.rows[0]?.total ?? 0 };
+    },
+
+    /** The latest scan of a domain with its company, null when it was never scanned. */
+    async leadWithCompany(domain: string): Promise<LeadWithCompany | null> {
+      const { rows } = await db.query<CompanyLeadRow>(
+        `SELECT l.data, c.id AS company_id, c.company_name FROM ${LEADS_WITH_COMPANY} WHERE l.domain = $1`,
+        [domain],
+      );
+      return rows[0] ? withCompany(rows[0]) : null;
+    },
+
+    /** The newest stored scan of a domain (from `lead_history`), null when there is none. */
+    async latestScan(domain: string): Promise<Lead | null> {
+      const { rows } = await db.query<{ data: Record<string, unknown> }>(
+        'SELECT data FROM lead_history WHERE domain = $1 ORDER BY scanned_at DESC LIMIT 1',
+        [domain],
+      );
+      return rows[0] ? toLead(rows[0].data) : null;
+    },
+
+    /** Counters over every scanned lead (one row per domain). */
+    async counters(): Promise<LeadCounters> {
+      const { rows } = await db.query<{
+        total: number;
+        existing: number;
+        migration: number;
+        cold: number;
+        skip: number;
+        avg_score: number | null;
+        max_score: number | null;
+        high_priority: number;
+      }>(
+        `SELECT count(*)::int AS total,
+                (count(*) FILTER (WHERE segment = 'Existing'))::int AS existing,
+                (count(*) FILTER (WHERE segment = 'Migration'))::int AS migration,
+                (count(*) FILTER (WHERE segment = 'Cold'))::int AS cold,
+                (count(*) FILTER (WHERE segment = 'Skip'))::int AS skip,
+                round(avg(score), 2)::float8 AS avg_score,
+                max(score)::int AS max_score,
+                (count(*) FILTER (WHERE segment = 'Migration' AND score >= 70))::int AS high_priority
+         FROM leads`,
+      );
+      const row = rows[0];
+      return {
+        total: row.total,
+        bySegment: { Existing: row.existing, Migration: row.migration, Cold: row.cold, Skip: row.skip },
+        avgScore: row.avg_score ?? 0,
+        maxScore: row.max_score,
+        highPriority: row.high_priority,
       };
     },
 

@@ -133,6 +133,36 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX IF NOT EXISTS scan_errors_domain_idx ON scan_errors (domain, occurred_at);
     `,
   },
+  {
+    version: 2,
+    name: 'companies (a stable integer id per domain) and CSV ingest jobs',
+    // One row per registrable domain; the id never changes once given (an upsert keeps it).
+    // No foreign key to `leads`: a company may be ingested before it is scanned, or never be.
+    sql: `
+      CREATE TABLE IF NOT EXISTS companies (
+        id           integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        domain       text NOT NULL UNIQUE,
+        company_name text NOT NULL,
+        email        text,
+        website      text,
+        created_at   timestamptz NOT NULL DEFAULT now(),
+        updated_at   timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX IF NOT EXISTS companies_name_lower_idx ON companies (lower(company_name));
+
+      -- CSV uploads (POST /ingest/csv). With auto_scan the upload's job is the bulk job it
+      -- started (bulk_job_id); without one it is finished when its rows are ingested.
+      CREATE TABLE IF NOT EXISTS ingest_jobs (
+        id          text PRIMARY KEY,
+        total_rows  integer NOT NULL,
+        ingested    integer NOT NULL,
+        errors      jsonb NOT NULL DEFAULT '[]',
+        bulk_job_id text,
+        created_at  timestamptz NOT NULL,
+        finished_at timestamptz
+      );
+    `,
+  },
 ];
 
 /** What {@link migrate} did. */

@@ -55,6 +55,43 @@ export interface LeadFilter {
   minScore?: number;
   /** Scanned at or after this ISO timestamp. */
   scannedSince?: string;
+  /** Case-insensitive substring of the domain, the company name or the provider. */
+  search?: string;
+}
+
+/** Columns a lead list can be sorted by (ties broken by domain, ascending). */
+export const LEAD_SORT_FIELDS = ['domain', 'readiness_score', 'priority_score', 'segment', 'provider', 'scanned_at'] as const;
+export type LeadSortField = (typeof LEAD_SORT_FIELDS)[number];
+
+/** Order of a lead list. */
+export interface LeadSort {
+  by: LeadSortField;
+  order: 'asc' | 'desc';
+}
+
+/** A lead with its company (`companies`), when one was ingested. */
+export interface LeadWithCompany {
+  lead: Lead;
+  companyId: number | null;
+  companyName: string | null;
+}
+
+/** One numbered page of leads (`GET /leads`). */
+export interface NumberedPage {
+  rows: LeadWithCompany[];
+  /** Rows matching the filter, all pages. */
+  total: number;
+}
+
+/** Counters over the scanned leads (`GET /dashboard`). */
+export interface LeadCounters {
+  total: number;
+  bySegment: Record<Segment, number>;
+  /** Mean readiness score, 2 decimals; 0 when there are no leads. */
+  avgScore: number;
+  maxScore: number | null;
+  /** Migration leads with a readiness score of 70 or more. */
+  highPriority: number;
 }
 
 /** A page of a cursor-paginated list (Relay style: pass `endCursor` as the next `after`). */
