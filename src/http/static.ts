@@ -10,7 +10,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
 import { serveStatic } from 'hono/serve-static';
-import type { AppEnv } from './app-env.js';
 
 /** dist/web next to the running code: `dist/http/static.js` (built) or `src/http/static.ts` (tsx). */
 export function defaultWebRoot(): string {
@@ -28,8 +27,8 @@ const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>domain-scout</tit
 GraphQL at <a href="/graphql">/graphql</a>, REST at <code>/scan/...</code>.</p>`;
 
 export function staticPages(root: string = defaultWebRoot()) {
-  const pages = new Hono<AppEnv>();
-  const serve = serveStatic<AppEnv>({
+  const pages = new Hono();
+  const serve = serveStatic({
     root,
     join: path.join,
     rewriteRequestPath: (p) => PAGES[p] ?? p,
