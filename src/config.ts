@@ -4,6 +4,7 @@
  * The variable names are a contract (ops scripts and the benchmark set them).
  */
 import { z } from 'zod';
+import { parseApiKeys, type ApiKey } from './auth/api-keys.js';
 
 const hostPort = z
   .string()
@@ -34,6 +35,8 @@ const ENV_SCHEMA = {
   SCOUT_DNS_QUERY_TIMEOUT_MS: intFrom(1).default(2500).describe('Timeout of one DNS query (ms)'),
   SCOUT_DNS_RATE: z.coerce.number().positive().default(10).describe('DNS queries per second (per worker, or per cluster)'),
   SCOUT_WHOIS_RATE: z.coerce.number().positive().default(5).describe('WHOIS/RDAP queries per second per WHOIS server'),
+  SCOUT_DNS_BURST: intFrom(0).default(0).describe('DNS queries beyond SCOUT_DNS_RATE that one 1-second window may hold (0: never more than the rate)'),
+  SCOUT_WHOIS_BURST: intFrom(0).default(0).describe('WHOIS/RDAP queries beyond SCOUT_WHOIS_RATE that one 1-second window may hold, per server'),
   SCOUT_RATE_SCOPE: z.enum(['worker', 'cluster']).default('worker').describe('worker: budgets per worker process; cluster: shared through Redis'),
   SCOUT_CONCURRENCY: intFrom(1).default(5).describe('Domains in flight per worker'),
   SCOUT_RETRIES: intFrom(0).default(2).describe('Retries of a transient failure (attempts = retries + 1)'),
@@ -44,19 +47,53 @@ const ENV_SCHEMA = {
     .transform((s) => s.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean))
     .describe('DKIM selectors to probe'),
   SCOUT_MAX_BULK: intFrom(1).default(10000).describe('Largest accepted bulk list'),
+  SCOUT_MAX_BULK_STREAM: intFrom(1).default(1_000_000).describe('Largest bulk list through the streaming doors (CSV, plain text, NDJSON, file upload)'),
+  SCOUT_CHUNK_SIZE: intFrom(1).default(100).describe('Domains per queued unit of work (one BullMQ job names a range of a bulk job)'),
   SCOUT_JOB_TIMEOUT_MS_PER_100: intFrom(1).default(30 * 60 * 1000).describe('Bulk job timeout per 100 domains (ms, pro rata)'),
   SCOUT_JOB_TIMEOUT_MIN_MS: intFrom(1).default(30 * 60 * 1000).describe('Minimum bulk job timeout (ms)'),
   SCOUT_JOB_TTL_S: intFrom(1).default(7 * 24 * 3600).describe('Lifetime of job state in Redis (s)'),
   SCOUT_WORKER_LOCK_MS: intFrom(1000).default(30000).describe('How long a worker may go silent before its domains are handed to another worker (ms)'),
   SCOUT_REDIS_PREFIX: z.string().default('scout').describe('Key prefix of all Redis keys'),
   SCOUT_WORKER: z.enum(['on', 'off']).default('on').describe('npm start: run an in-process worker beside the API'),
+  SCOUT_QUOTA_JOBS_PER_MINUTE: intFrom(0).default(10).describe('Bulk jobs one API key (or client address, without keys) may create per minute; 0: no quota'),
+  SCOUT_QUOTA_DOMAINS_PER_HOUR: intFrom(0).default(1_000_000).describe('Domains one API key (or client address) may queue or scan per hour; 0: no quota'),
+  SCOUT_QUOTA_RUNNING_JOBS: intFrom(0).default(5).describe('Bulk jobs one API key (or client address) may have pending or running at once; 0: no quota'),
+  SCOUT_GRAPHQL_MAX_TOKENS: intFrom(1).default(1000).describe('Largest GraphQL document in lexer tokens (pass long lists as variables)'),
+  SCOUT_GRAPHQL_MAX_DEPTH: intFrom(1).default(10).describe('Deepest GraphQL selection'),
+  SCOUT_GRAPHQL_MAX_ALIASES: intFrom(0).default(15).describe('Most aliases in one GraphQL document'),
+  SCOUT_GRAPHQL_MAX_DIRECTIVES: intFrom(0).default(50).describe('Most directives in one GraphQL document'),
+  SCOUT_GRAPHQL_MAX_COST: intFrom(1).default(25_000).describe('Largest estimated cost of one GraphQL request: rows it can return plus its work (a scanDomain 1000, a startBulkScan 2000 + 1 per domain)'),
+  SCOUT_GRAPHQL_MAX_ROWS: intFrom(1).default(20_000).describe('Most objects one GraphQL response may hold (estimated from page sizes before it runs)'),
+  NODE_ENV: z.string().optional().describe('production: GraphiQL, introspection and field suggestions default to off'),
+  SCOUT_GRAPHIQL: z.enum(['on', 'off']).optional().describe('GraphiQL at GET /graphql; default on, off when NODE_ENV=production'),
+  SCOUT_INTROSPECTION: z.enum(['on', 'off']).optional().describe('GraphQL introspection; default on, off when NODE_ENV=production'),
+  SCOUT_GRAPHQL_SUGGESTIONS: z.enum(['on', 'off']).optional().describe('"Did you mean" hints in GraphQL errors; default on, off when NODE_ENV=production'),
   SCOUT_API_KEYS: z
     .string()
     .optional()
-    .transform((s) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : []))
-    .describe('Comma-separated API keys; when set, clients send X-API-Key'),
+    .transform((s, ctx) => {
+      try {
+        return parseApiKeys(s);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    })
+    .describe('Comma-separated API keys, "name:key" (a bare key is named by its hash); when set, every door needs X-API-Key'),
+  SCOUT_MAX_BODY_BYTES: intFrom(1).default(2 * 1024 * 1024).describe('Largest request body (bytes); larger ones get 413 while they stream in'),
+  SCOUT_CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((s) => (s ? s.split(',').map((x) => x.trim().replace(/\/+$/, '')).filter(Boolean) : []))
+    .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s*]+$/, 'expected origins like https://app.example.com (no "*")')))
+    .describe('Comma-separated browser origins allowed to call the API (CORS); none by default'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
+  SCOUT_METRICS_PORT: intFrom(0).max(65535).optional().describe('npm run worker: port of its /metrics and /healthz/* server (unset: none; the API serves /metrics itself)'),
+  SCOUT_REDIS_CONNECT_TIMEOUT_MS: intFrom(100).default(10000).describe('At start: how long to wait for Redis before exiting with an error (ms)'),
 } as const;
+
+/** Never echoed in an error message. */
+const SECRET_VARIABLES = new Set(['SCOUT_API_KEYS', 'DATABASE_URL', 'REDIS_URL']);
 
 const envSchema = z.object(ENV_SCHEMA);
 export type Env = z.infer<typeof envSchema>;
@@ -68,11 +105,45 @@ export interface Config {
   databaseUrl: string | undefined;
   dataDir: string;
   logLevel: Env['LOG_LEVEL'];
-  apiKeys: string[];
+  /** npm run worker: port of its metrics/health server; undefined = none. */
+  metricsPort: number | undefined;
+  /** At start: how long to wait for Redis (ms). */
+  redisConnectTimeoutMs: number;
+  apiKeys: ApiKey[];
+  http: HttpConfig;
   runWorker: boolean;
   scan: ScanConfig;
   limits: LimitsConfig;
   jobs: JobsConfig;
+  quotas: QuotasConfig;
+  graphql: GraphQLConfig;
+}
+
+/** Per-caller quotas (0 = off). */
+export interface QuotasConfig {
+  jobsPerMinute: number;
+  domainsPerHour: number;
+  runningJobs: number;
+}
+
+/** Limits and developer aids of the GraphQL door. */
+export interface GraphQLConfig {
+  maxTokens: number;
+  maxDepth: number;
+  maxAliases: number;
+  maxDirectives: number;
+  maxCost: number;
+  maxRows: number;
+  graphiql: boolean;
+  introspection: boolean;
+  suggestions: boolean;
+}
+
+export interface HttpConfig {
+  /** Largest request body in bytes. */
+  maxBodyBytes: number;
+  /** Origins allowed by CORS; empty = same origin only. */
+  corsOrigins: string[];
 }
 
 export interface ScanConfig {
@@ -93,6 +164,10 @@ export interface ScanConfig {
 export interface LimitsConfig {
   dnsRate: number;
   whoisRate: number;
+  /** Queries beyond the rate a 1-second window may hold (SCOUT_DNS_BURST, default 0). */
+  dnsBurst: number;
+  /** The same per WHOIS/RDAP server (SCOUT_WHOIS_BURST, default 0). */
+  whoisBurst: number;
   scope: 'worker' | 'cluster';
   concurrency: number;
   retries: number;
@@ -101,6 +176,9 @@ export interface LimitsConfig {
 
 export interface JobsConfig {
   maxBulk: number;
+  maxBulkStream: number;
+  /** Domains per queued unit (SCOUT_CHUNK_SIZE). */
+  chunkSize: number;
   timeoutMsPer100: number;
   timeoutMinMs: number;
   ttlSeconds: number;
@@ -126,7 +204,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0]);
-      return `  ${name}=${JSON.stringify(picked[name])}: ${issue.message}`;
+      const shown = SECRET_VARIABLES.has(name) ? '(value hidden)' : JSON.stringify(picked[name]);
+      return `  ${name}=${shown}: ${issue.message}`;
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
@@ -138,7 +217,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     dataDir: e.SCOUT_DATA_DIR,
     logLevel: e.LOG_LEVEL,
+    metricsPort: e.SCOUT_METRICS_PORT,
+    redisConnectTimeoutMs: e.SCOUT_REDIS_CONNECT_TIMEOUT_MS,
     apiKeys: e.SCOUT_API_KEYS,
+    http: { maxBodyBytes: e.SCOUT_MAX_BODY_BYTES, corsOrigins: e.SCOUT_CORS_ORIGINS },
     runWorker: e.SCOUT_WORKER === 'on',
     scan: {
       dnsServers: e.SCOUT_DNS_SERVERS,
@@ -155,6 +237,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     limits: {
       dnsRate: e.SCOUT_DNS_RATE,
       whoisRate: e.SCOUT_WHOIS_RATE,
+      dnsBurst: e.SCOUT_DNS_BURST,
+      whoisBurst: e.SCOUT_WHOIS_BURST,
       scope: e.SCOUT_RATE_SCOPE,
       concurrency: e.SCOUT_CONCURRENCY,
       retries: e.SCOUT_RETRIES,
@@ -162,11 +246,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     jobs: {
       maxBulk: e.SCOUT_MAX_BULK,
+      maxBulkStream: e.SCOUT_MAX_BULK_STREAM,
+      chunkSize: e.SCOUT_CHUNK_SIZE,
       timeoutMsPer100: e.SCOUT_JOB_TIMEOUT_MS_PER_100,
       timeoutMinMs: e.SCOUT_JOB_TIMEOUT_MIN_MS,
       ttlSeconds: e.SCOUT_JOB_TTL_S,
       redisPrefix: e.SCOUT_REDIS_PREFIX,
       workerLockMs: e.SCOUT_WORKER_LOCK_MS,
+    },
+    quotas: {
+      jobsPerMinute: e.SCOUT_QUOTA_JOBS_PER_MINUTE,
+      domainsPerHour: e.SCOUT_QUOTA_DOMAINS_PER_HOUR,
+      runningJobs: e.SCOUT_QUOTA_RUNNING_JOBS,
+    },
+    graphql: {
+      maxTokens: e.SCOUT_GRAPHQL_MAX_TOKENS,
+      maxDepth: e.SCOUT_GRAPHQL_MAX_DEPTH,
+      maxAliases: e.SCOUT_GRAPHQL_MAX_ALIASES,
+      maxDirectives: e.SCOUT_GRAPHQL_MAX_DIRECTIVES,
+      maxCost: e.SCOUT_GRAPHQL_MAX_COST,
+      maxRows: e.SCOUT_GRAPHQL_MAX_ROWS,
+      // developer aids: on, except in production unless asked for
+      graphiql: (e.SCOUT_GRAPHIQL ?? (e.NODE_ENV === 'production' ? 'off' : 'on')) === 'on',
+      introspection: (e.SCOUT_INTROSPECTION ?? (e.NODE_ENV === 'production' ? 'off' : 'on')) === 'on',
+      suggestions: (e.SCOUT_GRAPHQL_SUGGESTIONS ?? (e.NODE_ENV === 'production' ? 'off' : 'on')) === 'on',
     },
   };
 }

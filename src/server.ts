@@ -1,43 +1,63 @@
 /**
- * The HTTP app: GraphQL (yoga, GraphiQL on) at /graphql, the REST-compat routes, /healthz.
- * `createApp` builds it over already-built services; `main.ts` listens. Tests call `app.fetch`.
+ * The HTTP app: one Hono router in front of every door. Middlewares in order: Server-Timing,
+ * CORS (preflights answer here), the key check (sets the principal), the body cap. Then
+ * GraphQL (yoga) at /graphql, the REST-compat routes at their paths and under /api/v1, the
+ * OpenAPI document, /healthz. `createApp` builds it over already-built services; `main.ts`
+ * listens. Tests call `app.fetch`.
  */
 import { createServerAdapter } from '@whatwg-node/server';
-import { createYoga } from 'graphql-yoga';
+import { Hono } from 'hono';
+import { methodNotAllowed } from 'hono/method-not-allowed';
+import type { ApiKey } from './auth/api-keys.js';
+import { apiKeyAuth } from './http/auth.js';
+import type { AppEnv } from './http/app-env.js';
+import { bodyCap } from './http/body-limit.js';
+import { corsFromAllowList } from './http/cors.js';
 import type { Logger } from './logger.js';
-import { json } from './rest/rest.errors.js';
-import { createRestHandler } from './rest/routes.js';
-import type { GraphQLContext } from './schema/builder.js';
+import { createRestApp, openApiDocument } from './rest/rest.app.js';
+import { errorResponse, json } from './rest/rest.errors.js';
 import { buildSchema } from './schema/index.js';
 import type { Services } from './services/services.js';
+import { createYogaServer } from './yoga.js';
 
 export interface AppOptions {
   services: Services;
   logger: Logger;
-  /** When non-empty, every request but /healthz needs one of these in `X-API-Key`. */
-  apiKeys?: string[];
+  /** When non-empty, every door but the public paths needs one of these (X-API-Key). */
+  apiKeys?: ApiKey[];
+  /** Browser origins allowed by CORS; none by default. */
+  corsOrigins?: string[];
+  /** Largest request body in bytes (SCOUT_MAX_BODY_BYTES); 2 MB by default. */
+  maxBodyBytes?: number;
   /** Extra health checks (Redis, database): name -> check. */
   health?: Record<string, () => Promise<unknown>>;
 }
 
-export function createApp({ services, logger, apiKeys = [], health = {} }: AppOptions) {
-  const schema = buildSchema();
-  const yoga = createYoga<{}, GraphQLContext>({
-    schema,
-    graphiql: true,
-    landingPage: false,
-    logging: {
-      debug: (...args) => logger.debug(args),
-      info: (...args) => logger.info(args),
-      warn: (...args) => logger.warn(args),
-      error: (...args) => logger.error(args),
-    },
-    context: ({ request }) => ({ services, signal: request?.signal }),
-  });
-  const handleRest = createRestHandler({ services, log: (error) => logger.error({ err: error }, 'REST handler failed') });
-  const keys = new Set(apiKeys);
+const VERSION = process.env.npm_package_version ?? '0.1.0';
 
-  async function checkHealth(): Promise<Response> {
+export function createApp({ services, logger, apiKeys = [], corsOrigins = [], maxBodyBytes = 2 * 1024 * 1024, health = {} }: AppOptions) {
+  const schema = buildSchema();
+  const yoga = createYogaServer({ schema, services, logger, keysConfigured: apiKeys.length > 0 });
+  const rest = createRestApp({ services });
+  const app = new Hono<AppEnv>();
+
+  // Every response says how long the app took (for a streamed body, until its headers):
+  // client-side latency minus this is the network and the client.
+  app.use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    try {
+      c.res.headers.set('server-timing', `app;dur=${(performance.now() - started).toFixed(2)}`);
+    } catch {
+      // a response with immutable headers goes out without it
+    }
+  });
+  app.use(corsFromAllowList(corsOrigins));
+  app.use(apiKeyAuth(apiKeys));
+  app.use(bodyCap(maxBodyBytes));
+  app.use(methodNotAllowed({ app, onMethodNotAllowed: (c, methods) => c.json({ detail: 'Method Not Allowed' }, 405, { allow: methods.join(', ') }) }));
+
+  app.get('/healthz', async () => {
     const results: Record<string, string> = {};
     let ok = true;
     for (const [name, check] of Object.entries(health)) {
@@ -50,37 +70,22 @@ export function createApp({ services, logger, apiKeys = [], health = {} }: AppOp
       }
     }
     return json({ status: ok ? 'ok' : 'degraded', checks: results }, ok ? 200 : 503);
-  }
+  });
 
-  async function handle(request: Request): Promise<Response> {
-    const { pathname } = new URL(request.url);
-    if (pathname === '/healthz') return checkHealth();
-    if (keys.size > 0 && !keys.has(request.headers.get('x-api-key') ?? '')) {
-      return json({ detail: 'Invalid or missing API key (X-API-Key)' }, 401);
-    }
-    if (pathname === '/graphql' || pathname.startsWith('/graphql/')) return yoga.fetch(request);
-    const rest = await handleRest(request);
-    if (rest) return rest;
-    return json({ detail: 'Not Found' }, 404);
-  }
+  app.on(['GET', 'POST'], '/graphql', (c) => yoga.fetch(c.req.raw, { principal: c.get('principal') }));
 
-  /**
-   * Every response says how long the app took (`Server-Timing: app;dur=<ms>`; for a streamed
-   * body, until its headers): client-side latency minus this is the network and the client.
-   */
-  async function handleTimed(request: Request): Promise<Response> {
-    const started = performance.now();
-    const response = await handle(request);
-    try {
-      response.headers.set('server-timing', `app;dur=${(performance.now() - started).toFixed(2)}`);
-    } catch {
-      // a response with immutable headers goes out without it
-    }
-    return response;
-  }
+  const document = openApiDocument(rest, VERSION);
+  app.get('/openapi.json', (c) => c.json(document));
 
-  const adapter = createServerAdapter(handleTimed);
-  return { fetch: adapter.fetch, handleNodeRequest: adapter, yoga, schema };
+  app.route('/', rest);
+  app.route('/api/v1', rest);
+
+  app.notFound(() => json({ detail: 'Not Found' }, 404));
+  app.onError((error) => errorResponse(error, (e) => logger.error({ err: e }, 'request failed')));
+
+  const handle = (request: Request, serverContext?: unknown) => app.fetch(request, serverContext);
+  const adapter = createServerAdapter(handle);
+  return { fetch: adapter.fetch, handleNodeRequest: adapter, hono: app, yoga, schema, rest };
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -3,6 +3,9 @@ import type { Server } from 'node:http';
 import type { ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { createKeyMatcher, type ApiKey } from './auth/api-keys.js';
+import type { Principal } from './auth/principal.js';
+import { presentedKey } from './http/auth.js';
 import type { App } from './server.js';
 
 // yoga's enveloped execute/subscribe, handed through rootValue (the pattern of yoga's docs)
@@ -23,18 +26,32 @@ function socketSignal(socket: WebSocket): AbortSignal {
   return signal;
 }
 
-export function attachWebSocket(server: Server, app: App, apiKeys: string[] = []) {
+/** The principal of a socket, set once its `connection_init` passed the key check. */
+const socketPrincipals = new WeakMap<WebSocket, Principal>();
+
+export function attachWebSocket(server: Server, app: App, apiKeys: ApiKey[] = []) {
   const wss = new WebSocketServer({ server, path: app.yoga.graphqlEndpoint });
-  const keys = new Set(apiKeys);
+  const match = createKeyMatcher(apiKeys);
   const disposable = useServer(
     {
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
+      // the key comes in the upgrade request's headers or the connection_init payload
+      // ({ apiKey } or { 'x-api-key' }); a socket without a valid one is closed with 4403
       onConnect: (ctx) => {
-        if (keys.size === 0) return true;
-        const header = ctx.extra.request.headers['x-api-key'];
-        const param = (ctx.connectionParams as Record<string, unknown> | undefined)?.apiKey;
-        return keys.has(String(header ?? param ?? ''));
+        const address = ctx.extra.request.socket.remoteAddress ?? 'local';
+        if (apiKeys.length === 0) {
+          socketPrincipals.set(ctx.extra.socket, { keyName: null, address });
+          return true;
+        }
+        const params = (ctx.connectionParams ?? {}) as Record<string, unknown>;
+        const fromParams = params.apiKey ?? params['x-api-key'] ?? params['X-API-Key'];
+        const headers = ctx.extra.request.headers;
+        const fromHeaders = presentedKey({ get: (name) => (typeof headers[name] === 'string' ? (headers[name] as string) : null) });
+        const keyName = match(typeof fromParams === 'string' ? fromParams : fromHeaders);
+        if (keyName === null) return false;
+        socketPrincipals.set(ctx.extra.socket, { keyName, address });
+        return true;
       },
       onSubscribe: async (ctx, _id, params) => {
         const { schema, execute, subscribe, contextFactory, parse, validate } = app.yoga.getEnveloped({
@@ -42,6 +59,7 @@ export function attachWebSocket(server: Server, app: App, apiKeys: string[] = []
           req: ctx.extra.request,
           socket: ctx.extra.socket,
           params,
+          principal: socketPrincipals.get(ctx.extra.socket),
         });
         const args = {
           schema,

@@ -1,4 +1,5 @@
 /** Thin resolvers over stored leads and job history. */
+import { viewerOf } from '../auth/principal.js';
 import type { GraphQLContext } from '../schema/builder.js';
 import type { LeadFilter } from '../store/store.types.js';
 import { translateErrors } from './errors.js';
@@ -15,4 +16,4 @@ export const lead = (ctx: GraphQLContext, domain: string) => translateErrors(() 
 export const leads = (ctx: GraphQLContext, filter: FilterArgs, first: number, after?: string) =>
   translateErrors(() => ctx.services.leads.leads(cleanFilter(filter), first, after));
 
-export const bulkScans = (ctx: GraphQLContext, first: number, after?: string) => translateErrors(() => ctx.services.leads.jobs(first, after));
+export const bulkScans = (ctx: GraphQLContext, first: number, after?: string) => translateErrors(() => ctx.services.leads.jobs(first, after, viewerOf(ctx.principal)));

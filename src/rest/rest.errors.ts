@@ -1,4 +1,5 @@
 /** The one place REST-compat errors become HTTP responses (spec/api.md shapes). */
+import { HTTPException } from 'hono/http-exception';
 import { ScanError } from '../scan/scan.errors.js';
 import { InputError, NotFoundError, StateError } from '../services/input.errors.js';
 
@@ -15,20 +16,18 @@ export function errorResponse(error: unknown, log?: (error: unknown) => void): R
       error.category === 'permanent' ? 422 : 503,
     );
   }
+  if (error instanceof HTTPException) return httpExceptionResponse(error);
   log?.(error);
   return json({ detail: 'Internal server error' }, 500);
 }
 
-/** Read a JSON object body or throw a 422-style InputError. */
-export async function readJsonObject(request: Request): Promise<Record<string, unknown>> {
-  let body: unknown;
-  try {
-    body = await request.json();
-  } catch {
-    throw new InputError('request body must be JSON', [{ loc: ['body'], msg: 'request body must be valid JSON', type: 'value_error.jsondecode' }]);
+/**
+ * Hono's own refusals in the old service's shapes: a body that is not JSON (malformed, or of
+ * another content type) is a 422 as it was there; the rest keep their status with a `detail`.
+ */
+function httpExceptionResponse(error: HTTPException): Response {
+  if (error.status === 415 || /^Malformed JSON/.test(error.message)) {
+    return json({ detail: [{ loc: ['body'], msg: 'request body must be valid JSON sent as Content-Type: application/json', type: 'value_error.jsondecode' }] }, 422);
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new InputError('request body must be a JSON object', [{ loc: ['body'], msg: 'request body must be a JSON object', type: 'type_error.dict' }]);
-  }
-  return body as Record<string, unknown>;
+  return json({ detail: error.message || 'Bad request' }, error.status);
 }

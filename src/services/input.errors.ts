@@ -1,3 +1,11 @@
+/** The longest piece of client input echoed back in an error message. */
+export const MAX_ECHO_CHARS = 200;
+
+/** Client input shortened for an error message: a 1 MB entry is not echoed whole. */
+export function truncateForEcho(text: string, max = MAX_ECHO_CHARS): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters)`;
+}
+
 /** Bad input from a client: shown to it as a 422 (REST) or a BAD_USER_INPUT error (GraphQL). */
 export interface ValidationIssue {
   loc: (string | number)[];
@@ -29,3 +37,7 @@ export class StateError extends Error {
     this.name = 'StateError';
   }
 }
+
+/** A required body field that is absent (the old service's `value_error.missing`). */
+export const missingField = (field: string) =>
+  new InputError(`field required: ${field}`, [{ loc: ['body', field], msg: 'field required', type: 'value_error.missing' }]);

@@ -2,6 +2,7 @@
  * Stored leads and job history (the database): `Query.lead`, `Query.leads`, `Query.dashboard`,
  * `Query.bulkScans`, and the old clients' `GET /leads*` and `GET /dashboard*`.
  */
+import type { Viewer } from '../auth/principal.js';
 import type { JobSnapshot } from '../jobs/job.types.js';
 import { normalizeDomain } from '../scan/normalize.js';
 import type { Lead } from '../scan/scan.types.js';
@@ -16,7 +17,8 @@ const EXPORT_PAGE = 1000;
 export interface LeadsService {
   lead(domain: string): Promise<LeadWithHistory | null>;
   leads(filter: LeadFilter, first: number, after?: string, sort?: LeadSort): Promise<Page<Lead>>;
-  jobs(first: number, after?: string): Promise<Page<JobSnapshot>>;
+  /** Job history the viewer may see (with keys: its own jobs only). */
+  jobs(first: number, after?: string, viewer?: Viewer): Promise<Page<JobSnapshot>>;
   /** Page `page` (1-based) of `pageSize` rows of the filtered, sorted leads, with the total. */
   page(filter: LeadFilter, sort: LeadSort | undefined, page: number, pageSize: number): Promise<NumberedPage>;
   /**
@@ -61,8 +63,8 @@ export function createLeadsService(repos: Repositories): LeadsService {
       return repos.leads.getLead(result.domain);
     },
     leads: (filter, first, after, sort) => repos.leads.listLeads(filter, first, after, sort),
-    async jobs(first, after) {
-      const page = await repos.jobs.listJobs(first, after);
+    async jobs(first, after, viewer = 'system') {
+      const page = await repos.jobs.listJobs(first, after, viewer === 'system' ? null : viewer.owner);
       return { ...page, items: page.items.map(snapshotOf) };
     },
     page: (filter, sort, page, pageSize) => repos.leads.pageLeads(filter, sort, (page - 1) * pageSize, pageSize),

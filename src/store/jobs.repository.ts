@@ -114,23 +114,28 @@ export function createJobRepository(db: Db) {
      * Job history, newest first (`createdAt` descending, then id descending), `first` per page
      * (at most 1000); `after` is the previous page's `endCursor` (keyset pagination).
      */
-    async listJobs(first: number, after?: string | null): Promise<Page<StoredJob>> {
+    /** Newest first; `owner` (when not null) keeps only the jobs that key name submitted. */
+    async listJobs(first: number, after?: string | null, owner: string | null = null): Promise<Page<StoredJob>> {
       const limit = pageSize(first);
       const cursor = after ? decodeCursor(after, ['string', 'string'] as const) : null;
-      const { rows } = cursor
-        ? await db.query<JobRow>(
-            `SELECT ${JOB_COLUMNS} FROM bulk_jobs
-             WHERE (created_at, id) < ($1::timestamptz, $2)
-             ORDER BY created_at DESC, id DESC
-             LIMIT $3`,
-            [cursor[0], cursor[1], limit + 1],
-          )
-        : await db.query<JobRow>(
-            `SELECT ${JOB_COLUMNS} FROM bulk_jobs
-             ORDER BY created_at DESC, id DESC
-             LIMIT $1`,
-            [limit + 1],
-          );
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (cursor) {
+        params.push(cursor[0], cursor[1]);
+        where.push(`(created_at, id) < ($1::timestamptz, $2)`);
+      }
+      if (owner !== null) {
+        params.push(owner);
+        where.push(`submitted_by = $${params.length}`);
+      }
+      params.push(limit + 1);
+      const { rows } = await db.query<JobRow>(
+        `SELECT ${JOB_COLUMNS} FROM bulk_jobs
+         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+         ORDER BY created_at DESC, id DESC
+         LIMIT $${params.length}`,
+        params,
+      );
       const items = rows.slice(0, limit).map(toJob);
       const last = items.at(-1);
       return {

@@ -1,0 +1,92 @@
+/** Bulk scans on the REST wire (spec/api.md): start, status, results. */
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { ownerOf, viewerOf } from '../auth/principal.js';
+import type { AppEnv } from '../http/app-env.js';
+import type { Services } from '../services/services.js';
+import {
+  BulkScanRequestSchema,
+  BulkScanStartedSchema,
+  JobIdParamSchema,
+  JobResultsSchema,
+  JobStatusSchema,
+  ResultsQuerySchema,
+} from './bulk.schemas.js';
+import { serializeJobStatus } from './bulk.serializers.js';
+import { CSV_HEADER, leadsToCsvRows } from './csv.js';
+import { commonResponses, DetailSchema, jsonContent } from './rest.schemas.js';
+import { jsonArrayMembers, streamResponse } from './stream-response.js';
+
+const startRoute = createRoute({
+  method: 'post',
+  path: '/scan/bulk',
+  tags: ['bulk'],
+  summary: 'Start a bulk scan',
+  description: 'Entries are normalised (URLs and e-mail addresses reduced to their domain) and deduplicated; invalid ones are listed in `rejected`.',
+  request: { body: { required: true, content: { 'application/json': { schema: BulkScanRequestSchema } } } },
+  responses: { 200: jsonContent(BulkScanStartedSchema, 'The job was created'), ...commonResponses },
+});
+
+const statusRoute = createRoute({
+  method: 'get',
+  path: '/scan/bulk/{job_id}',
+  tags: ['bulk'],
+  summary: 'Status of a bulk job',
+  request: { params: JobIdParamSchema },
+  responses: {
+    200: jsonContent(JobStatusSchema, 'Counters, errors and timestamps'),
+    404: jsonContent(DetailSchema, 'Unknown job (or another key\'s)'),
+    ...commonResponses,
+  },
+});
+
+const resultsRoute = createRoute({
+  method: 'get',
+  path: '/scan/bulk/{job_id}/results',
+  tags: ['bulk'],
+  summary: 'Results of a finished bulk job',
+  description: 'In submission order. `?format=csv` returns the same rows as CSV.',
+  request: { params: JobIdParamSchema, query: ResultsQuerySchema },
+  responses: {
+    200: {
+      content: { 'application/json': { schema: JobResultsSchema }, 'text/csv': { schema: { type: 'string' } } },
+      description: 'The leads that finished',
+    },
+    400: jsonContent(DetailSchema, 'The job is still pending or running'),
+    404: jsonContent(DetailSchema, 'Unknown job'),
+    ...commonResponses,
+  },
+});
+
+export function registerBulkRoutes(app: OpenAPIHono<AppEnv>, services: Services) {
+  app.openapi(startRoute, async (c) => {
+    const body = c.req.valid('json');
+    // `domains` is an alias: the old service's own docs used it
+    const list = body.domain_list ?? body.domains;
+    const started = await services.bulk.start(list, ownerOf(c.get('principal')));
+    return c.json(
+      { job_id: started.job.id, message: 'Bulk scan job created successfully', total: started.total, rejected: started.rejected, duplicates: started.duplicates },
+      200,
+    );
+  });
+
+  app.openapi(statusRoute, async (c) => {
+    const { job_id } = c.req.valid('param');
+    const viewer = viewerOf(c.get('principal'));
+    const job = await services.bulk.get(job_id, viewer);
+    return c.json(serializeJobStatus(job, await services.bulk.errors(job_id, viewer)), 200);
+  });
+
+  app.openapi(resultsRoute, async (c) => {
+    const { job_id } = c.req.valid('param');
+    const { format } = c.req.valid('query');
+    const { job, pages } = await services.bulk.finishedResults(job_id, viewerOf(c.get('principal')));
+    if (format === 'csv') {
+      return streamResponse(CSV_HEADER, pages, leadsToCsvRows, '', {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="scan-${job.id}.csv"`,
+      });
+    }
+    const head = JSON.stringify({ job_id: job.id, total: job.total, succeeded: job.succeeded, failed: job.failed, results: [] }).slice(0, -2);
+    return streamResponse(head, pages, jsonArrayMembers(), ']}', { 'content-type': 'application/json' });
+  });
+}

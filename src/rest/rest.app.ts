@@ -1,0 +1,40 @@
+/**
+ * The REST-compat door (spec/api.md): one OpenAPI app, one file per resource registering its
+ * routes, served by the HTTP app at its paths and under /api/v1. Thin: validate, call a
+ * service, serialise. The OpenAPI document is generated from the same zod schemas that
+ * validate the requests.
+ */
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { AppEnv } from '../http/app-env.js';
+import type { Services } from '../services/services.js';
+import { registerBulkRoutes } from './bulk.routes.js';
+import { validationHook } from './rest.validation.js';
+import { registerScanRoutes } from './scan.routes.js';
+
+export interface RestOptions {
+  services: Services;
+}
+
+export function createRestApp({ services }: RestOptions) {
+  const rest = new OpenAPIHono<AppEnv>({ defaultHook: validationHook as never });
+  // literal routes before patterns: `/scan/bulk/rescan` is not a job id
+  registerScanRoutes(rest, services);
+  registerBulkRoutes(rest, services);
+  rest.openAPIRegistry.registerComponent('securitySchemes', 'ApiKey', { type: 'apiKey', in: 'header', name: 'X-API-Key' });
+  return rest;
+}
+
+export type RestApp = ReturnType<typeof createRestApp>;
+
+/** The OpenAPI 3.1 document of the REST routes. */
+export function openApiDocument(rest: RestApp, version: string) {
+  return rest.getOpenAPI31Document({
+    openapi: '3.1.0',
+    info: {
+      title: 'domain-scout REST-compat API',
+      version,
+      description: 'The routes of the earlier service, served at these paths and under /api/v1. With API keys configured, send one in X-API-Key.',
+    },
+    security: [{ ApiKey: [] }],
+  });
+}
