@@ -9,6 +9,7 @@ import { scanWithRetries } from '../src/scan/scan-domain.js';
 import { startSimulator, type Simulator } from '../src/sim/simulator.js';
 import { loadCorpus } from './helpers/corpus.js';
 import { createTestScanDeps } from './helpers/deps.js';
+import { createTestClient, requestGraphQL } from './helpers/graphql-client.js';
 import { cleanupPrefix, startStack, uniquePrefix, type Stack } from './helpers/stack.js';
 
 const corpus = loadCorpus();
@@ -34,6 +35,8 @@ afterAll(async () => {
 
 const postJson = (path: string, body: unknown) =>
   fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+/** GraphQL to the listening server through graphql-request. */
+const graphql = () => createTestClient({ url: `${base}/graphql` });
 
 const LEAD_SELECTION = `domain score readinessScore segment reason provider providerConfidence localProvider tenantSize mxRoot mxHosts mailGateway
   spf spfIncludes dkim dkimSelector dmarcPolicy dmarcCoverage registrar createdAt expiresAt nameservers whoisSource scanStatus scannedAt
@@ -49,8 +52,7 @@ describe('single scans over HTTP', () => {
     expect(rest.status).toBe(200);
     const restLead = (await rest.json()) as Record<string, unknown>;
 
-    const gqlResponse = await postJson('/graphql', { query: `mutation($d: String!) { scanDomain(domain: $d) { ${LEAD_SELECTION} } }`, variables: { d: domain.toUpperCase() } });
-    const gql = (await gqlResponse.json()) as { data: { scanDomain: Record<string, unknown> } };
+    const gql = (await requestGraphQL(graphql(), `mutation($d: String!) { scanDomain(domain: $d) { ${LEAD_SELECTION} } }`, { d: domain.toUpperCase() })) as unknown as { data: { scanDomain: Record<string, unknown> } };
     const direct = (await scanWithRetries(domain, createTestScanDeps(stack.config), { retries: 2, backoffMs: 20 })).lead as unknown as Record<string, unknown>;
 
     // every field of the contract is present (null where unknown)
@@ -69,7 +71,7 @@ describe('single scans over HTTP', () => {
     expect(missing.status).toBe(422);
     const notJson = await fetch(`${base}/scan/domain`, { method: 'POST', body: '{oops' });
     expect(notJson.status).toBe(422);
-    const g = (await (await postJson('/graphql', { query: 'mutation { scanDomain(domain: "192.0.2.1") { domain } }' })).json()) as { errors: { message: string; extensions: { code: string } }[] };
+    const g = (await requestGraphQL(graphql(), 'mutation { scanDomain(domain: "192.0.2.1") { domain } }')) as unknown as { errors: { message: string; extensions: { code: string } }[] };
     expect(g.errors[0]).toMatchObject({ message: 'invalid_domain: an IP address is not a domain', extensions: { code: 'BAD_USER_INPUT' } });
   });
 
@@ -86,7 +88,7 @@ describe('single scans over HTTP', () => {
     expect(body).toMatchObject({ category: 'transient', code: 'dns_servfail', attempts: 3 });
     expect(JSON.stringify(body)).not.toMatch(/at .*\.ts:\d+/);
 
-    const g = (await (await postJson('/graphql', { query: `mutation { scanDomain(domain: "${servfail.domain}") { domain } }` })).json()) as { errors: { extensions: Record<string, unknown> }[] };
+    const g = (await requestGraphQL(graphql(), `mutation { scanDomain(domain: "${servfail.domain}") { domain } }`)) as unknown as { errors: { extensions: Record<string, unknown> }[] };
     expect(g.errors[0].extensions).toMatchObject({ code: 'dns_servfail', category: 'transient' });
   });
 

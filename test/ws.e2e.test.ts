@@ -12,6 +12,7 @@ import { generateCases } from '../src/sim/sim.cases.js';
 import { startSimulator, type Simulator } from '../src/sim/simulator.js';
 import { attachWebSocket } from '../src/ws.js';
 import { loadCorpus } from './helpers/corpus.js';
+import { createTestClient, requestGraphQL } from './helpers/graphql-client.js';
 import { readSse } from './helpers/sse.js';
 import { cleanupPrefix, startStack, uniquePrefix, waitFor, type Stack } from './helpers/stack.js';
 
@@ -31,9 +32,9 @@ let base: string;
 
 /** GraphQL over HTTP to the listening server. */
 async function http<T = any>(query: string, variables: Record<string, unknown> = {}): Promise<{ data?: T; errors?: unknown[] }> {
-  const r = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const r = await requestGraphQL<T>(createTestClient({ url: `${base}/graphql` }), query, variables);
   expect(r.status).toBe(200);
-  return (await r.json()) as never;
+  return r.errors ? { data: r.data, errors: r.errors } : { data: r.data };
 }
 
 async function startJob(list: string[]): Promise<string> {

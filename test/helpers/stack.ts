@@ -13,6 +13,7 @@ import type { Simulator } from '../../src/sim/simulator.js';
 import type { Db } from '../../src/store/db.js';
 import { CORPUS_NOW } from './corpus.js';
 import { simConfig } from './deps.js';
+import { createTestClient, requestGraphQL } from './graphql-client.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -69,9 +70,10 @@ export const post = (app: App, path: string, body: unknown, headers: Record<stri
 
 export const get = (app: App, path: string) => app.fetch(new Request(`http://test${path}`));
 
+/** GraphQL to the app in-process, through graphql-request. */
 export async function gql<T = any>(app: App, query: string, variables: Record<string, unknown> = {}): Promise<{ data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] }> {
-  const response = await post(app, '/graphql', { query, variables });
-  return (await response.json()) as never;
+  const { data, errors } = await requestGraphQL<T>(createTestClient({ app }), query, variables);
+  return errors ? { data, errors } : { data };
 }
 
 /** Poll until `check` returns a value or the time is up. */

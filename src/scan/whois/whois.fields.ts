@@ -7,7 +7,17 @@
  * Which label means what is `whois.labels.ts`'s business; the tokenizer asks it once, for
  * HKIRC's detached name server block.
  */
-import { isNameserverLabel } from './whois.labels.js';
+import {
+  isCreatedLabel,
+  isCreatedLabelLoose,
+  isDomainLabel,
+  isExpiresLabel,
+  isExpiresLabelLoose,
+  isNameserverLabel,
+  isNameserverLabelLoose,
+  isRegistrarLabel,
+  isRegistrarLabelLoose,
+} from './whois.labels.js';
 
 /** One labelled value block of a WHOIS reply. */
 export interface WhoisField {
@@ -31,7 +41,15 @@ interface LabelledLine {
  * often a value (`IONOS SE` under `Registrar:`) than a header.
  */
 const BARE_HEADER =
-  /^(?:registrar|registrant|holder|tech|(?:domain )?name ?servers?|domain nameservers|nameservers? in listed order|(?:primary|secondary) name server|dnssec|(?:administrative|admin|technical|billing|owner|tech) contacts?|administrative contact\/agent|organization using domain name|domain information|contact information|status information)$/;
+  /^(?:registrar|registrant|holder|tech|(?:domain )?name ?servers?|nameservers|domain nameservers|nameservers? in listed order|(?:primary|secondary) name server|dnssec|(?:administrative|admin|technical|billing|owner|tech) contacts?|administrative contact\/agent|organization using domain name|domain information|contact information|status information)$/;
+
+/**
+ * Generic block headers: a few words ending in a word that names a block, in the languages
+ * registries use (`Registrar Information`, `Domain Details`, `Billing Contact`, `Datos del
+ * Titular`). Still no colon, still a closed set of final words.
+ */
+const BARE_HEADER_GENERIC =
+  /^[a-z][a-z' /&-]{0,40}\b(?:information|info|details|contacts?|registrant|registrants|owners?|managers?|holders?|informacion|datos|dados|informations|informazioni|angaben|gegevens|kontakt|contacto|contato|titular)$/;
 
 /** Lines that carry no data: registry comments, JPRS banners, rulers. */
 function isNoise(trimmed: string): boolean {
@@ -52,12 +70,37 @@ export function normalizeLabel(label: string): string {
   // A loop, not /[\s.:]+$/: that regex is quadratic on a long run of blanks.
   let end = label.length;
   while (end > 0 && /[\s.:]/.test(label[end - 1])) end -= 1;
-  return label
-    .slice(0, end)
-    .toLowerCase()
-    .replace(/^[\s*>-]+/, '')
-    .replace(/[_\s]+/g, ' ')
-    .trim();
+  return (
+    label
+      .slice(0, end)
+      .toLowerCase()
+      // Accents off (`Fecha de Creación`, `Data de criação`), so the dictionary is ASCII.
+      .normalize('NFD')
+      .replace(/\p{M}/gu, '')
+      .replace(/^[\s*>-]+/, '')
+      // Item numbers of form-like replies: `1a. Domain Name`, `a. [Domain Name]`.
+      .replace(/^(?:\d{1,2}[a-z]?|[a-z])\.\s+/, '')
+      // Parenthesised asides: `Servidor(es)`, `Name (Last, First)`, `NIC Handle (if known)`.
+      .replace(/\s*\([^)]*\)\s*/g, ' ')
+      .replace(/[_\s]+/g, ' ')
+      .replace(/'/g, ' ')
+      .trim()
+  );
+}
+
+/** Whether a label is one the dictionary knows (it names a fact or the domain). */
+function isKnownLabel(key: string): boolean {
+  return (
+    isDomainLabel(key) ||
+    isRegistrarLabel(key) ||
+    isRegistrarLabelLoose(key) ||
+    isCreatedLabel(key) ||
+    isCreatedLabelLoose(key) ||
+    isExpiresLabel(key) ||
+    isExpiresLabelLoose(key) ||
+    isNameserverLabel(key) ||
+    isNameserverLabelLoose(key)
+  );
 }
 
 /** Whether a candidate label looks like a label and not a sentence, a hostname or a URL. */
@@ -89,11 +132,29 @@ function splitLabelledLine(trimmed: string): LabelledLine | null {
     if (line) return line;
   }
 
+  // No blank after the colon (the Afilias-GRS family: `Created On:26-Mar-2002`). The label
+  // must still look like one, and a URL's `://` is never a separator.
+  // Nor is a colon inside a time (`created on 2018-02-05 22:59`) or an IPv6 address after a
+  // host name (`ns2.switch.ch<TAB>2001:620::2f`).
+  const tight = /^([^:]+?)\s*:(?!\/\/)(\S.*)$/.exec(trimmed);
+  if (tight && !/\d[-./\s]\d|\d{3}|[a-z0-9-]\.[a-z]|@|\t/i.test(tight[1])) {
+    const line = labelled(tight[1], tight[2]);
+    if (line) return line;
+  }
+
   // SWITCH (.ch, .li): `First registration date<TAB>31 May 1999`.
   const tab = /^([^\t]+?)\t+(.+)$/.exec(trimmed);
   if (tab) {
     const line = labelled(tab[1], tab[2]);
     if (line) return line;
+  }
+
+  // Column layouts without a separator (`Created        2001-05-14`): two or more blanks after
+  // a label the dictionary knows. Only known labels: a bare `Google Inc   mail@x` is a value.
+  const columns = /^(\S.{0,50}?)(?:\t|\s{2,})(\S.*)$/.exec(trimmed);
+  if (columns) {
+    const key = normalizeLabel(columns[1]);
+    if (isPlausibleLabel(key) && isKnownLabel(key)) return { label: key, value: columns[2].trim() };
   }
 
   // TWNIC, MONIC: `Record created on 2008-05-23 (YYYY-MM-DD)`.
@@ -144,7 +205,8 @@ export function extractWhoisFields(raw: string): WhoisField[] {
     }
 
     const bareLabel = trimmed.length <= 60 ? normalizeLabel(trimmed) : '';
-    const bareHeader = BARE_HEADER.test(bareLabel) ? bareLabel : null;
+    const bareHeader =
+      BARE_HEADER.test(bareLabel) || (!trimmed.includes(':') && BARE_HEADER_GENERIC.test(bareLabel)) ? bareLabel : null;
     const split = bareHeader ? { label: bareHeader, value: '' } : splitLabelledLine(trimmed);
 
     if (!split) {

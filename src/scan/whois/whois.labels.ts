@@ -95,14 +95,49 @@ const NAMESERVER_LABEL =
 const CONTACT_BLOCK =
   /^(?:registrant|holder|owner|admin|administrative|tech|technical|billing|zone|abuse)(?: contacts?| contact\(s\)| contact information| contact\/agent)?$/;
 
+/**
+ * Second-tier matchers: word stems a label holds, across the languages registries write their
+ * labels in, for labels the exact lists above do not name. Labels reach them normalised
+ * (lowercase, accents stripped, `(s)`-style parentheses and item numbers removed, see
+ * `normalizeLabel`). Each is a stem a whole family of registries shares (`fecha de creacion`
+ * at every Spanish-speaking NIC, `entry created` at JANET), never one reply's wording; a
+ * label that also names an update, a transfer, a contact or a URL is not the fact.
+ */
+const CREATED_WORDS =
+  /\b(?:creat(?:ed|ion|e)|registered|registration|commencement|activat(?:ed|ion)|fecha de (?:creacion|registro|alta)|creado|creacion|alta|data de (?:criacao|registo|registro|cadastro)|criad[oa]|criacao|date de (?:creation|creacion|enregistrement)|cree|enregistre|data (?:di )?(?:creazione|registrazione)|creazione|registrazione|erstellt|angelegt|registriert|registrierungsdatum|eingetragen|geregistreerd|registratiedatum|datum (?:registratie|registrace|vytvoreni)|registrace|vytvoren[oa]?|data (?:rejestracji|utworzenia)|utworzon[oay]|olusturma|olusturulma|kayit tarihi|oprettet|opprettet|registrert|registrerad|registreret|skapad|rekisteroity|luotu|登録年月日|登録日|作成日|등록일|注册(?:时间|日期)|註冊日期|创建(?:时间|日期)|zhuce (?:shijian|riqi))/;
+const CREATED_NOT =
+  /\b(?:updat|modif|chang|transfer|expir|renew|trademark|applied|last|paid|valid|vencimiento|scadenza|ablauf|aktualis|actualiz|atualiz|mise a jour|ultima|ultimo|ostatni|zmian|guncel|status|estado|estatus|registrar|registrant|registrador|by|for|por|contact|holder|owner|agent|name|server|period|expire|ok)\b/;
+
+const EXPIRES_WORDS =
+  /(?:\bexpir|\bexpiry|\bpaid[- ]?till|\bvalid (?:until|till|to)|\bvalidity|\brenewal|\brenew date|\bvencimiento|\bvence|\bexpiracion|\bcaducidad|\bexpiracao|\bvalidade|\bvencimento|\bexpiration|\becheance|\bscadenza|\bablauf|\bgultig bis|\bbezahlt bis|\bverloop|\bvervaldatum|\bverval|\bplatnost|\bexpirace|\bwygasniecia|\bwygasa|\bbitis tarihi|\bsona erme|\butlop|\budlob|\bforfaller|\bgiltig till|\bvoimassa|\beraantyy|有効期限|만료일|到期(?:时间|日期)|过期时间|有效期|daoqi)/;
+const EXPIRES_NOT = /\b(?:updat|modif|chang|last|creat|registered on|trademark|contact|notice|ultima|ostatni)\b/;
+
+const REGISTRAR_WORDS =
+  /^(?:(?:sponsoring |current |domain )?registrar|registrador|registrado por|agente registrador|entidade registradora|prestataire|bureau d enregistrement|registrar de|rejestrator|registrator|registrar firma|kayit kurulusu|kayit eden|registrar organi[sz]ation|registrar company)\b/;
+const REGISTRAR_NOT =
+  /\b(?:url|www|web|website|whois|iana|id|handle|abuse|e ?mail|correo|phone|tel|telephone|telefono|fax|country|pais|address|direccion|street|city|contact|contacto|status|server|ip|date|fecha|data|expir|number|code|postal|lock|registration|created|creado)\b/;
+
+const NAMESERVER_WORDS =
+  /\b(?:name ?servers?|nservers?|ns|dns|dns servers?|servers?|hostnames?|host names?|server hostname|servidor(?:es)? (?:de nombres|dns|de nomes)|servidores|serveurs? (?:de noms|dns)|serveur|server dns|naamservers?|nameserver|serwery (?:dns|nazw)|jmenne servery|dns servery|alan adi sunuculari|isim sunuculari|navneservere?|navnetjenere?|namnservrar|nimipalvelimet|ネームサーバ|네임서버|域名服务器|dns服务器)\b/;
+const NAMESERVER_NOT =
+  /\b(?:ip|ipv4|ipv6|address|addresses|netaddress|addr|glue|status|registrar|whois|mx|contact|e ?mail|dnssec|ds|key|ttl|keys|url|web|time|date|timeout)\b/;
+
 /** Whether the label's value is the registrar's name (outside a registrar block). */
 export function isRegistrarLabel(key: string): boolean {
   return REGISTRAR_LABELS.has(key);
 }
 
+/** Second tier: a label that names the registrar in another wording or language. */
+export function isRegistrarLabelLoose(key: string): boolean {
+  return REGISTRAR_WORDS.test(key) && !REGISTRAR_NOT.test(key);
+}
+
 /** Whether a block header introduces the registrar (`Registrar:`). */
 export function isRegistrarBlock(section: string | null): boolean {
-  return section !== null && REGISTRAR_BLOCKS.has(section);
+  return (
+    section !== null &&
+    (REGISTRAR_BLOCKS.has(section) || (/^(?:registrar|registrador|prestataire|rejestrator)\b/.test(section) && /\b(?:information|info|details|data|datos|dados)$/.test(section)))
+  );
 }
 
 /** Rank of a label inside a registrar block (lower is better), -1 when it names nothing. */
@@ -115,9 +150,19 @@ export function isCreatedLabel(key: string): boolean {
   return CREATED_LABELS.has(key);
 }
 
+/** Second tier: a label naming the creation date in another wording or language. */
+export function isCreatedLabelLoose(key: string): boolean {
+  return CREATED_WORDS.test(key) && !CREATED_NOT.test(key);
+}
+
 /** Whether the label's value is the domain's expiry date. */
 export function isExpiresLabel(key: string): boolean {
   return EXPIRES_LABELS.has(key);
+}
+
+/** Second tier: a label naming the expiry date in another wording or language. */
+export function isExpiresLabelLoose(key: string): boolean {
+  return EXPIRES_WORDS.test(key) && !EXPIRES_NOT.test(key);
 }
 
 /** Whether the label's value, or its block, lists name servers. */
@@ -125,7 +170,29 @@ export function isNameserverLabel(key: string): boolean {
   return NAMESERVER_LABEL.test(key);
 }
 
+/**
+ * Second tier: a label naming name servers in another wording or language, numbered or not
+ * (`NS 1`, `Domain server 2`, `Primary Server Hostname`).
+ */
+export function isNameserverLabelLoose(key: string): boolean {
+  const bare = key.replace(/\s*\d+$/, '');
+  return NAMESERVER_WORDS.test(bare) && !NAMESERVER_NOT.test(bare);
+}
+
+/** Labels whose value is the domain name itself (`Domain Name`, `Dominio`, `Query`). */
+const DOMAIN_LABEL =
+  /^(?:domain|domain name|domainname|complete domain name|domain information|nombre de dominio|dominio|nome de dominio|dominio nome|nom de domaine|domaine|domena|domeny|nazwa domeny|alan adi|domene|domaene|doman|verkkotunnus|query)$/;
+
+/** Whether the label's value is the domain name (the record's own name). */
+export function isDomainLabel(key: string): boolean {
+  return DOMAIN_LABEL.test(key);
+}
+
 /** Whether a block header introduces a contact (registrant, admin, tech, billing). */
 export function isContactBlock(section: string | null): boolean {
-  return section !== null && CONTACT_BLOCK.test(section);
+  return section !== null && (CONTACT_BLOCK.test(section) || LOOSE_CONTACT_BLOCK.test(section));
 }
+
+/** Contact block headers in other wordings and languages (`Contacto Administrativo`, `Titular`). */
+const LOOSE_CONTACT_BLOCK =
+  /^(?:(?:domain )?(?:registrant|holder|owners?|admin|administrative|tech|technical|billing|zone|abuse|managers?)(?: (?:contacts?|information|info|details|data|address|agent))*|domain owners? \/ registrant|registrant s address|(?:contacto|contato|titular|propietario|titulaire|titolare|inhaber|houder|abonnent|kontakt|contact)(?: [a-z]+){0,3})$/;

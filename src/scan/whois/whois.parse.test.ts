@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseWhoisDate } from './whois.dates.js';
+import { declaredSlashOrder, parseWhoisDate } from './whois.dates.js';
 import { classifyWhoisReply, detectWhoisNotFound, detectWhoisThrottle, parseWhois } from './whois.parse.js';
 
 const FIXTURES = path.join(process.cwd(), 'test/fixtures');
@@ -62,10 +62,34 @@ describe('parseWhoisDate', () => {
     expect(parseWhoisDate(value)).toBe(iso);
   });
 
-  it('reads an ambiguous slash date month first unless the reply declares DD/MM/YYYY', () => {
-    expect(parseWhoisDate('01/03/2022')).toBe('2022-01-03');
+  it('reads an ambiguous slash date only in an order the registry is known to write, never by guess', () => {
+    expect(parseWhoisDate('01/03/2022')).toBeNull();
+    expect(parseWhoisDate('01/03/2022', 'mdy')).toBe('2022-01-03');
     expect(parseWhoisDate('01/03/2022', 'dmy')).toBe('2022-03-01');
     expect(parseWhoisDate('25/03/2022')).toBe('2022-03-25');
+    expect(parseWhoisDate('03/25/2022')).toBe('2022-03-25');
+    expect(parseWhoisDate('03/03/2022')).toBe('2022-03-03');
+  });
+
+  it('takes the slash order from the reply header, else from the registry of the TLD', () => {
+    expect(declaredSlashOrder('complete date format : DD/MM/YYYY', 'example.com')).toBe('dmy');
+    expect(declaredSlashOrder('', 'example.tk')).toBe('mdy');
+    expect(declaredSlashOrder('', 'example.co.uk')).toBe('dmy');
+    expect(declaredSlashOrder('', 'example.lu')).toBe('dmy');
+    expect(declaredSlashOrder('', 'example.com')).toBe('unknown');
+  });
+
+  it.each([
+    ['Friday 7th November 2003', '2003-11-07'],
+    ['26-Mar-2002 18:08:52 UTC', '2002-03-26'],
+    ['21-March-2002', '2002-03-21'],
+    ['2002.03.26', '2002-03-26'],
+    ['26 de marzo de 2002', '2002-03-26'],
+    ['26. März 2002', '2002-03-26'],
+    ['3 févr. 2015', '2015-02-03'],
+    ['20131218000000', '2013-12-18'],
+  ])('reads the written form %s', (value, iso) => {
+    expect(parseWhoisDate(value)).toBe(iso);
   });
 
   it('refuses bounds, impossible dates and text', () => {

@@ -10,10 +10,15 @@ import { extractWhoisFields, type WhoisField } from './whois.fields.js';
 import {
   isContactBlock,
   isCreatedLabel,
+  isCreatedLabelLoose,
+  isDomainLabel,
   isExpiresLabel,
+  isExpiresLabelLoose,
   isNameserverLabel,
+  isNameserverLabelLoose,
   isRegistrarBlock,
   isRegistrarLabel,
+  isRegistrarLabelLoose,
   registrarBlockRank,
 } from './whois.labels.js';
 import { normalizeNameservers, normalizeRegistrarName } from './whois.values.js';
@@ -40,35 +45,84 @@ export type WhoisReply =
   | { kind: 'registered'; registration: ParsedRegistration };
 
 /**
- * SK-NIC writes the registrar as a handle object: `Registrar: ACTI-0024` then `Name: ACTIVE 24,
- * s.r.o.` in the same paragraph. The name is the better answer.
+ * Whether a registrar value is a handle rather than a name: one token with a digit or an
+ * inner hyphen or dot (`ACTI-0024`, `REGISTER-REG`, `ua.imena`), as registries that key
+ * registrars by handle write them (.it, .sk, .ua, RIPE-like databases).
  */
-function namedRegistrar(fields: WhoisField[], index: number): string | null {
-  const next = fields[index + 1];
-  if (!next || next.paragraph !== fields[index].paragraph || next.key !== 'name' || next.values.length === 0) return null;
-  return normalizeRegistrarName(next.values[0]);
+function isHandle(name: string): boolean {
+  return !/\s/.test(name) && (/\d/.test(name) || /\w[-.]\w/.test(name)) && !/^[A-Z][a-z]/.test(name);
+}
+
+interface RegistrarCandidate {
+  name: string;
+  /** 0 exact label outside blocks, 1 in a registrar block, 2 loose label outside blocks. */
+  tier: number;
+  rank: number;
+  handle: boolean;
+  index: number;
+}
+
+function better(a: RegistrarCandidate, b: RegistrarCandidate | null): boolean {
+  if (!b) return true;
+  if (a.handle !== b.handle) return !a.handle;
+  if (a.tier !== b.tier) return a.tier < b.tier;
+  if (a.rank !== b.rank) return a.rank < b.rank;
+  return a.index < b.index;
 }
 
 /**
- * The registrar: the first registrar label outside contact blocks, else the best name inside a
- * `Registrar:` block (EURid `Name:`, TRABIS `Organization Name:`, SIDN/NASK/Nominet value lines).
+ * The registrar: a registrar label outside contact blocks, or the best name inside a
+ * `Registrar:` block (EURid `Name:`, TRABIS `Organization Name:`, SIDN/NASK/Nominet value
+ * lines), labels in other wordings and languages last. A name beats a handle wherever the
+ * reply has both (`Registrar: ACTI-0024` then `Name: ACTIVE 24, s.r.o.`).
  */
 function pickRegistrar(fields: WhoisField[]): string | null {
-  let blockBest: { rank: number; name: string } | null = null;
+  let best: RegistrarCandidate | null = null;
+  const consider = (candidate: RegistrarCandidate): void => {
+    if (better(candidate, best)) best = candidate;
+  };
   for (const [index, field] of fields.entries()) {
+    const value = field.values.length > 0 ? normalizeRegistrarName(field.values[0]) : null;
+    if (!value) continue;
     if (isRegistrarBlock(field.section)) {
       const rank = registrarBlockRank(field.key);
-      const name = rank >= 0 && field.values.length > 0 ? normalizeRegistrarName(field.values[0]) : null;
-      if (name && (!blockBest || rank < blockBest.rank)) blockBest = { rank, name };
+      // Inside the block the registry's own labels decide (.it's `Name:` is its handle,
+      // and both corpora expect it).
+      if (rank >= 0) consider({ name: value, tier: 1, rank, handle: false, index });
       continue;
     }
-    // The registrar block just ended: it came first, so it wins.
-    if (blockBest) return blockBest.name;
-    if (isContactBlock(field.section) || !isRegistrarLabel(field.key)) continue;
-    const name = namedRegistrar(fields, index) ?? (field.values.length > 0 ? normalizeRegistrarName(field.values[0]) : null);
-    if (name) return name;
+    if (isContactBlock(field.section)) continue;
+    if (isRegistrarLabel(field.key)) {
+      consider({ name: value, tier: 0, rank: 0, handle: isHandle(value), index });
+      // SK-NIC: the handle's object follows in the same paragraph, `Name:` first.
+      const next = fields[index + 1];
+      const named = next && next.paragraph === field.paragraph && next.key === 'name' && next.values[0];
+      const name = named ? normalizeRegistrarName(named) : null;
+      if (name && isHandle(value)) consider({ name, tier: 0, rank: 1, handle: isHandle(name), index });
+    } else if (isRegistrarLabelLoose(field.key)) {
+      consider({ name: value, tier: 2, rank: 0, handle: isHandle(value), index });
+    }
   }
-  return blockBest?.name ?? null;
+  return (best as RegistrarCandidate | null)?.name ?? null;
+}
+
+/**
+ * Dates some registries put in a status line instead of a date label: JPRS `[State]
+ * Connected (2010/09/30)` and UANIC `status: OK-UNTIL 20131218000000` (the date the
+ * registration runs until).
+ */
+const STATUS_UNTIL = /^(?:connected|ok-until|active until|registered until|valid until|paid until)\s*\(?\s*(\S[^)]*)\)?$/i;
+
+function statusExpiry(fields: WhoisField[], order: SlashDateOrder): string | null {
+  for (const field of fields) {
+    if (!/^(?:state|status|domain status)$/.test(field.key) || isContactBlock(field.section)) continue;
+    for (const value of field.values) {
+      const m = STATUS_UNTIL.exec(value.trim());
+      const date = m ? parseWhoisDate(m[1], order) : null;
+      if (date) return date;
+    }
+  }
+  return null;
 }
 
 /** The first date under a matching label outside contact and registrar blocks. */
@@ -85,14 +139,36 @@ function pickDate(fields: WhoisField[], matches: (key: string) => boolean, order
 
 function pickNameservers(fields: WhoisField[], domain: string): string[] | null {
   const apex = domain.toLowerCase().replace(/\.$/, '');
-  const values: string[] = [];
-  for (const field of fields) {
-    if (!isNameserverLabel(field.key)) continue;
-    // DK Hostmaster's `DNS:` line repeats the domain itself, not a name server.
-    const own = field.key === 'dns' ? field.values.filter((v) => v.trim().toLowerCase() !== apex) : field.values;
-    values.push(...own);
-  }
-  return normalizeNameservers(values);
+  const collect = (matches: (key: string) => boolean): string[] | null => {
+    const values: string[] = [];
+    for (const field of fields) {
+      if (!matches(field.key) || isContactBlock(field.section)) continue;
+      // DK Hostmaster's `DNS:` line repeats the domain itself, not a name server.
+      const own = field.values.filter((v) => v.trim().toLowerCase().replace(/\.$/, '') !== apex);
+      // Bullets in front of a host (`- ns1.x.com`, NIC-Uruguay).
+      values.push(...own.map((v) => v.replace(/^[-*•>]+\s*/, '')));
+    }
+    return normalizeNameservers(values);
+  };
+  return collect(isNameserverLabel) ?? collect(isNameserverLabelLoose);
+}
+
+/**
+ * The fields of the queried domain's own record. Some replies list other domains first (old
+ * thin .com replies print every name matching the query, `Domain Name:`, `Registrar:` and
+ * all, before the one asked for): when the reply names several domains and one of them is the
+ * queried one, only the fields from its `Domain Name:` line up to the next other domain count.
+ */
+function ownRecord(fields: WhoisField[], domain: string): WhoisField[] {
+  const apex = domain.toLowerCase().replace(/\.$/, '');
+  const names = fields
+    .map((field, index) => ({ index, value: isDomainLabel(field.key) ? (field.values[0] ?? '').trim().toLowerCase().replace(/\.$/, '') : '' }))
+    .filter((entry) => /^[a-z0-9-]+(?:\.[a-z0-9-]+)+$/.test(entry.value));
+  if (!names.some((entry) => entry.value !== apex)) return fields;
+  const own = names.findIndex((entry) => entry.value === apex);
+  if (own === -1) return fields;
+  const next = names.slice(own + 1).find((entry) => entry.value !== apex);
+  return fields.slice(names[own].index, next ? next.index : fields.length);
 }
 
 /**
@@ -104,12 +180,13 @@ function pickNameservers(fields: WhoisField[], domain: string): string[] | null 
  * @param raw the reply text as received.
  */
 export function parseWhois(domain: string, raw: string): ParsedRegistration {
-  const fields = extractWhoisFields(raw);
-  const order = declaredSlashOrder(raw);
+  const fields = ownRecord(extractWhoisFields(raw), domain);
+  const order = declaredSlashOrder(raw, domain);
   return {
     registrar: pickRegistrar(fields),
-    created_at: pickDate(fields, isCreatedLabel, order),
-    expires_at: pickDate(fields, isExpiresLabel, order),
+    created_at: pickDate(fields, isCreatedLabel, order) ?? pickDate(fields, isCreatedLabelLoose, order),
+    expires_at:
+      pickDate(fields, isExpiresLabel, order) ?? pickDate(fields, isExpiresLabelLoose, order) ?? statusExpiry(fields, order),
     nameservers: pickNameservers(fields, domain),
   };
 }

@@ -42,6 +42,8 @@ export function normalizeRegistrarName(value: string): string | null {
   const name = value
     .replace(/\[\s*tag\s*=[^\]]*\]/i, '')
     .replace(/\(\s*https?:\/\/[^)]*\)\s*$/i, '')
+    // A registry's handle or IANA ID after the name: `MarkMonitor, Inc. (R22-LRCC)`, `(292)`.
+    .replace(/\s*\(\s*(?:\d+|[A-Z0-9]+(?:-[A-Z0-9]+)+)\s*\)\s*$/, '')
     .replace(/\s+/g, ' ')
     .trim();
   if (name === '' || PLACEHOLDER.test(name)) return null;
