@@ -1,6 +1,7 @@
 /**
  * DKIM selector probing (domain-model §2). Pure helpers + the probe over a DnsLookup.
  */
+import { matchesSuffix } from './classify.js';
 import type { DnsLookup } from './dns/dns.client.js';
 import type { Provider } from './scan.types.js';
 
@@ -10,10 +11,46 @@ const PROVIDER_SELECTORS: Partial<Record<Provider, string[]>> = {
   Google: ['google'],
 };
 
-/** The configured selectors, the provider's own first, each once. */
-export function orderDkimSelectors(selectors: readonly string[], provider: Provider): string[] {
+/** SPF includes that name a provider of `PROVIDER_SELECTORS` as a sender of the domain. */
+const SPF_SENDERS: readonly { include: string; provider: Provider }[] = [
+  { include: 'spf.protection.outlook.com', provider: 'M365' },
+  { include: 'spf.protection.office365.us', provider: 'M365' },
+  { include: 'spf.protection.partner.outlook.cn', provider: 'M365' },
+  { include: '_spf.google.com', provider: 'Google' },
+];
+
+/** What the DNS stage knows about a domain's mail when DKIM is probed. */
+export interface DkimContext {
+  provider: Provider;
+  /** The security gateway in front of the mailbox, if any (the provider is then only inferred). */
+  mailGateway: string | null;
+  spfIncludes: readonly string[];
+}
+
+/**
+ * The order in which the configured selectors are probed; every one of them is still probed
+ * until one hits, so the order decides only how many queries it takes and, for a domain that
+ * publishes more than one of them, which one is named.
+ * 1. The provider's own selectors (M365: selector1/selector2, Google: google): domain-model §2.
+ * 2. Selectors of no particular provider (`default`, `k1`, ...), in the configured order.
+ * 3. Last, the selectors another provider publishes for its own customers (M365's, Google's) when
+ *    neither the MX nor the SPF names that provider as a sender of the domain. Behind a security
+ *    gateway the provider is only inferred, so there the configured order is kept after step 1.
+ */
+export function orderDkimSelectors(selectors: readonly string[], context: DkimContext | Provider): string[] {
+  const { provider, mailGateway, spfIncludes } = typeof context === 'string' ? { provider: context, mailGateway: null, spfIncludes: [] } : context;
   const own = (PROVIDER_SELECTORS[provider] ?? []).filter((s) => selectors.includes(s));
-  return [...new Set([...own, ...selectors])];
+  const rest = [...new Set(selectors)].filter((s) => !own.includes(s));
+  if (mailGateway !== null) return [...own, ...rest];
+  const senders = new Set<Provider>([provider]);
+  for (const rule of SPF_SENDERS) if (spfIncludes.some((include) => matchesSuffix(include, rule.include))) senders.add(rule.provider);
+  const ownerOf = (selector: string) =>
+    (Object.entries(PROVIDER_SELECTORS) as [Provider, string[]][]).find(([, list]) => list.includes(selector))?.[0];
+  const foreign = (selector: string) => {
+    const owner = ownerOf(selector);
+    return owner !== undefined && !senders.has(owner);
+  };
+  return [...own, ...rest.filter((s) => !foreign(s)), ...rest.filter(foreign)];
 }
 
 /** A TXT record (character-strings joined without separator) that is a DKIM key record. */
@@ -23,32 +60,21 @@ export function isDkimRecord(txt: string[]): boolean {
 }
 
 /**
- * Find the first selector with a DKIM record. The provider's own selector is asked first; when
- * it misses, `_domainkey.<domain>` is asked once: NXDOMAIN there means no name exists below it
- * (RFC 8020), so no selector can hit and the remaining probes are skipped. Otherwise every
- * remaining selector is tried until one hits (fix: not only after NXDOMAIN of `default`).
- * CNAMEs (Microsoft's `selector1-<tenant>._domainkey.<tenant>.onmicrosoft.com`) are followed by
- * the resolver. Returns the selector that hit, or null.
+ * Find the first selector with a DKIM record, in `orderDkimSelectors`' order. `_domainkey.<domain>`
+ * is asked first: NXDOMAIN there means no name exists below it (RFC 8020), so no selector can
+ * hit and one query settles "no DKIM" (most domains of most kinds). Otherwise every selector is
+ * tried until one hits (fix: not only after NXDOMAIN of `default`). CNAMEs (Microsoft's
+ * `selector1-<tenant>._domainkey.<tenant>.onmicrosoft.com`) are followed by the resolver.
+ * Returns the selector that hit, or null.
  */
-export async function probeDkim(domain: string, provider: Provider, selectors: readonly string[], dns: DnsLookup): Promise<string | null> {
-  const ordered = orderDkimSelectors(selectors, provider);
-  const hits = async (selector: string) => {
+export async function probeDkim(domain: string, context: DkimContext | Provider, selectors: readonly string[], dns: DnsLookup): Promise<string | null> {
+  const ordered = orderDkimSelectors(selectors, context);
+  if (ordered.length === 0) return null;
+  const parent = await dns.queryTxt(`_domainkey.${domain}`);
+  if (parent.kind === 'nxdomain') return null;
+  for (const selector of ordered) {
     const answer = await dns.queryTxt(`${selector}._domainkey.${domain}`);
-    return answer.kind === 'records' && answer.records.some(isDkimRecord);
-  };
-
-  const hasOwnSelector = (PROVIDER_SELECTORS[provider] ?? []).some((s) => ordered[0] === s);
-  let next = 0;
-  if (hasOwnSelector) {
-    if (await hits(ordered[0])) return ordered[0];
-    next = 1;
-  }
-  if (next < ordered.length) {
-    const parent = await dns.queryTxt(`_domainkey.${domain}`);
-    if (parent.kind === 'nxdomain') return null;
-  }
-  for (const selector of ordered.slice(next)) {
-    if (await hits(selector)) return selector;
+    if (answer.kind === 'records' && answer.records.some(isDkimRecord)) return selector;
   }
   return null;
 }

@@ -113,7 +113,12 @@ async function runDnsStage(domain: string, deps: ScanDeps, signal: AbortSignal |
   const dmarcRaw = pickDmarcRecord(records(dmarcAnswer));
   const mx = records(mxAnswer);
   const classification = classifyProvider(mx, spf?.includes ?? []);
-  const dkimSelector = await probeDkim(domain, classification.provider, deps.config.dkimSelectors, dns);
+  const dkimSelector = await probeDkim(
+    domain,
+    { provider: classification.provider, mailGateway: classification.mail_gateway, spfIncludes: spf?.includes ?? [] },
+    deps.config.dkimSelectors,
+    dns,
+  );
   const joined = txt.map((strings) => strings.join(''));
   const signals: DnsSignals = {
     mx,

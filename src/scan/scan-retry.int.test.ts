@@ -32,7 +32,7 @@ describe('retries and the DNS stage', () => {
     expect(attempts).toBe(2);
     expect(lead.dkim_selector).toBe('selector1');
     // the partial state a worker saves with its unit carries the answers (JSON-safe)
-    expect(Object.keys(retried[0].dnsAnswers ?? {}).sort()).toEqual([`MX ${flaky.domain}`, `TXT ${flaky.domain}`, `TXT _dmarc.${flaky.domain}`].sort());
+    expect(Object.keys(retried[0].dnsAnswers ?? {}).sort()).toEqual([`MX ${flaky.domain}`, `TXT ${flaky.domain}`, `TXT _dmarc.${flaky.domain}`, `TXT _domainkey.${flaky.domain}`].sort());
     const asked = sim
       .log()
       .filter((q) => q.proto === 'dns')
@@ -40,6 +40,7 @@ describe('retries and the DNS stage', () => {
     expect(asked.filter((q) => q.startsWith('MX '))).toHaveLength(1);
     expect(asked.filter((q) => q.startsWith(`TXT ${flaky.domain} `))).toHaveLength(1);
     expect(asked.filter((q) => q.startsWith(`TXT _dmarc.`))).toHaveLength(1);
+    expect(asked.filter((q) => q.startsWith(`TXT _domainkey.`))).toHaveLength(1);
     expect(asked.filter((q) => q.startsWith(`TXT selector1._domainkey.`))).toEqual([
       `TXT selector1._domainkey.${flaky.domain} SERVFAIL`,
       `TXT selector1._domainkey.${flaky.domain} NOERROR`,
