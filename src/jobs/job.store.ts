@@ -22,6 +22,18 @@ export interface NewJob {
   timeoutAt: Date;
   submittedBy: string | null;
   options?: Record<string, unknown>;
+  /** Streaming submission: domains are appended while the upload runs; the job cannot complete until sealed. */
+  uploading?: boolean;
+}
+
+/** One domain of a queued unit, as the worker reads it. */
+export interface UnitEntry {
+  domain: string;
+  position: number;
+  /** Already counted (a re-run unit skips it). */
+  done: boolean;
+  /** Stages a previous attempt finished (JSON), if any. */
+  partial: string | null;
 }
 
 export type RecordResult = { counted: true; snapshot: JobSnapshot } | { counted: false; reason: 'duplicate' | 'finished' | 'unknown_job' };
@@ -31,6 +43,7 @@ local status = redis.call('HGET', KEYS[1], 'status')
 if not status then return -1 end
 if status == 'completed' or status == 'failed' or status == 'cancelled' then return -2 end
 if redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2]) == 0 then return 0 end
+redis.call('HDEL', KEYS[6], ARGV[1])
 -- done/results/errors come into being here (EXPIRE at create skipped them): give them the job's lifetime
 local function keepTtl(key)
   if redis.call('PTTL', key) == -1 then
@@ -50,10 +63,37 @@ else
 end
 local processed = redis.call('HINCRBY', KEYS[1], 'processed', 1)
 if status == 'pending' then redis.call('HSET', KEYS[1], 'status', 'running', 'started_at', ARGV[4]) end
-if processed >= tonumber(redis.call('HGET', KEYS[1], 'total')) then
+if processed >= tonumber(redis.call('HGET', KEYS[1], 'total')) and redis.call('HGET', KEYS[1], 'uploading') ~= '1' then
   redis.call('HSET', KEYS[1], 'status', 'completed', 'finished_at', ARGV[4])
   for i = 1, #KEYS do redis.call('EXPIRE', KEYS[i], ARGV[5]) end
 end
+-- the fresh state, so the caller needs no second round trip
+return redis.call('HGETALL', KEYS[1])
+`;
+
+// The domains of one unit (a range of the job's list), whether each is already counted, and
+// the stages a previous attempt saved: one round trip.
+const UNIT_SCRIPT = `
+local domains = redis.call('LRANGE', KEYS[1], ARGV[1], ARGV[2])
+if #domains == 0 then return {{}, {}, {}} end
+return {domains, redis.call('HMGET', KEYS[2], unpack(domains)), redis.call('HMGET', KEYS[3], unpack(domains))}
+`;
+
+// End of a streaming upload: the job may complete from now on (at once, when every domain is counted).
+const SEAL_SCRIPT = `
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status then return -1 end
+redis.call('HSET', KEYS[1], 'uploading', '0', 'timeout_at', ARGV[2])
+-- dedupe is over once the list is complete
+redis.call('DEL', KEYS[7])
+if status ~= 'pending' and status ~= 'running' then return 0 end
+local total = tonumber(redis.call('HGET', KEYS[1], 'total'))
+if total > 0 and tonumber(redis.call('HGET', KEYS[1], 'processed')) >= total then
+  redis.call('HSET', KEYS[1], 'status', 'completed', 'finished_at', ARGV[1])
+  for i = 1, #KEYS do redis.call('EXPIRE', KEYS[i], ARGV[3]) end
+  return 2
+end
+for i = 1, #KEYS do if redis.call('EXISTS', KEYS[i]) == 1 then redis.call('EXPIRE', KEYS[i], ARGV[4]) end end
 return 1
 `;
 
@@ -76,9 +116,12 @@ return 1
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    scoutRecord(meta: string, done: string, results: string, errors: string, domains: string, domain: string, kind: string, payload: string, now: string, ttl: number): Result<number, Context>;
+    scoutRecord(meta: string, done: string, results: string, errors: string, domains: string, partial: string, domain: string, kind: string, payload: string, now: string, ttl: number): Result<number | string[], Context>;
     scoutStart(meta: string, now: string): Result<number, Context>;
-    scoutFinish(meta: string, done: string, results: string, errors: string, domains: string, status: string, now: string, error: string, ttl: number): Result<number, Context>;
+    scoutFinish(meta: string, done: string, results: string, errors: string, domains: string, partial: string, seen: string, status: string, now: string, error: string, ttl: number): Result<number, Context>;
+    scoutAdvance(round: string, priority: number): Result<number, Context>;
+    scoutUnit(domains: string, done: string, partial: string, from: number, to: number): Result<[string[], (string | null)[], (string | null)[]], Context>;
+    scoutSeal(meta: string, done: string, results: string, errors: string, domains: string, partial: string, seen: string, now: string, timeoutAt: string, ttl: number, lifetime: number): Result<number, Context>;
   }
 }
 
@@ -96,18 +139,32 @@ export function progressOf(processed: number, total: number): number {
 
 export function createJobStore(redis: Redis, options: JobStoreOptions) {
   const { prefix, ttlSeconds } = options;
-  redis.defineCommand('scoutRecord', { numberOfKeys: 5, lua: RECORD_SCRIPT });
+  redis.defineCommand('scoutRecord', { numberOfKeys: 6, lua: RECORD_SCRIPT });
   redis.defineCommand('scoutStart', { numberOfKeys: 1, lua: START_SCRIPT });
-  redis.defineCommand('scoutFinish', { numberOfKeys: 5, lua: FINISH_SCRIPT });
+  redis.defineCommand('scoutFinish', { numberOfKeys: 7, lua: FINISH_SCRIPT });
+  redis.defineCommand('scoutUnit', { numberOfKeys: 3, lua: UNIT_SCRIPT });
+  redis.defineCommand('scoutSeal', { numberOfKeys: 7, lua: SEAL_SCRIPT });
+  redis.defineCommand('scoutAdvance', { numberOfKeys: 1, lua: `if tonumber(redis.call('GET', KEYS[1]) or '0') < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end return 0` });
 
   const keys = (id: string) => {
     const base = `${prefix}:job:{${id}}`;
-    return { meta: base, done: `${base}:done`, results: `${base}:results`, errors: `${base}:errors`, domains: `${base}:domains` };
+    return {
+      meta: base,
+      done: `${base}:done`,
+      results: `${base}:results`,
+      errors: `${base}:errors`,
+      domains: `${base}:domains`,
+      /** Stages finished by an attempt that will be retried, per domain (deleted when the domain is counted). */
+      partial: `${base}:partial`,
+      /** Streaming submission: every domain accepted so far (exact dedupe outside the API heap). */
+      seen: `${base}:seen`,
+    };
   };
   const allKeys = (id: string) => {
     const k = keys(id);
-    return [k.meta, k.done, k.results, k.errors, k.domains] as const;
+    return [k.meta, k.done, k.results, k.errors, k.domains, k.partial, k.seen] as const;
   };
+  const lifetimeOf = (timeoutAt: Date) => Math.ceil((timeoutAt.getTime() - Date.now()) / 1000) + ttlSeconds;
 
   function toSnapshot(id: string, h: Record<string, string>, now = Date.now()): JobSnapshot {
     const total = Number(h.total);
@@ -136,8 +193,8 @@ export function createJobStore(redis: Redis, options: JobStoreOptions) {
     async create(job: NewJob): Promise<JobSnapshot> {
       const k = keys(job.id);
       // until it finishes, a job lives as long as its timeout plus the TTL
-      const lifetime = Math.ceil((job.timeoutAt.getTime() - Date.now()) / 1000) + ttlSeconds;
-      const fields = {
+      const lifetime = lifetimeOf(job.timeoutAt);
+      const fields: Record<string, string> = {
         status: 'pending',
         total: String(job.domains.length),
         processed: '0',
@@ -147,8 +204,10 @@ export function createJobStore(redis: Redis, options: JobStoreOptions) {
         timeout_at: job.timeoutAt.toISOString(),
         submitted_by: job.submittedBy ?? '',
         options: JSON.stringify(job.options ?? {}),
+        ...(job.uploading ? { uploading: '1' } : {}),
       };
-      const pipeline = redis.multi().hset(k.meta, fields).rpush(k.domains, ...job.domains);
+      const pipeline = redis.multi().hset(k.meta, fields);
+      if (job.domains.length) pipeline.rpush(k.domains, ...job.domains);
       for (const key of allKeys(job.id)) pipeline.expire(key, lifetime);
       await pipeline.exec();
       return toSnapshot(job.id, fields);
@@ -168,6 +227,56 @@ export function createJobStore(redis: Redis, options: JobStoreOptions) {
       return (await redis.hget(keys(id).meta, 'status')) as JobStatus | null;
     },
 
+    /**
+     * Streaming submission: keep the entries not seen before in this job (exact, via the job's
+     * Redis set), append them to its list and grow its total. Returns the appended domains and
+     * the position of the first one.
+     */
+    async appendDomains(id: string, domains: string[], timeoutAt: Date): Promise<{ added: string[]; start: number; total: number }> {
+      const k = keys(id);
+      if (domains.length === 0) return { added: [], start: Number(await redis.hget(k.meta, 'total')), total: Number(await redis.hget(k.meta, 'total')) };
+      const lifetime = lifetimeOf(timeoutAt);
+      const check = redis.pipeline();
+      for (const domain of domains) check.sadd(k.seen, domain);
+      check.expire(k.seen, lifetime);
+      const answers = (await check.exec()) ?? [];
+      const added = domains.filter((_d, i) => answers[i]?.[1] === 1);
+      if (added.length === 0) {
+        const total = Number(await redis.hget(k.meta, 'total'));
+        return { added, start: total, total };
+      }
+      const result = await redis.multi().rpush(k.domains, ...added).hincrby(k.meta, 'total', added.length).expire(k.domains, lifetime).exec();
+      const total = Number(result?.[1]?.[1]);
+      return { added, start: total - added.length, total };
+    },
+
+    /** End a streaming upload: from now on the job completes when every domain is counted. */
+    async seal(id: string, timeoutAt: Date, now = new Date()): Promise<number> {
+      return redis.scoutSeal(...allKeys(id), now.toISOString(), timeoutAt.toISOString(), ttlSeconds, lifetimeOf(timeoutAt));
+    },
+
+    /** The domains of positions [start, start + count), for a worker's unit. */
+    async unit(id: string, start: number, count: number): Promise<UnitEntry[]> {
+      const k = keys(id);
+      const [domains, done, partial] = await redis.scoutUnit(k.domains, k.done, k.partial, start, start + count - 1);
+      return domains.map((domain, i) => ({ domain, position: start + i, done: done[i] != null, partial: partial[i] || null }));
+    },
+
+    /** Keep the stages one attempt finished, for the retry (or a re-run after a crash). */
+    async savePartial(id: string, domain: string, partial: unknown): Promise<void> {
+      await redis.hset(keys(id).partial, domain, JSON.stringify(partial));
+    },
+
+    /** Fair sharing (see queue.ts): the round being served; a new job's first unit is queued just after it. */
+    async currentRound(): Promise<number> {
+      return Number((await redis.get(`${prefix}:sched:round`)) ?? 0);
+    },
+
+    /** A worker took a unit of round `priority`: move the served round forward (never back). */
+    async advanceRound(priority: number): Promise<void> {
+      await redis.scoutAdvance(`${prefix}:sched:round`, priority);
+    },
+
     /** pending -> running when a worker picks up the job's first domain. */
     async markStarted(id: string, now = new Date()): Promise<boolean> {
       return (await redis.scoutStart(keys(id).meta, now.toISOString())) === 1;
@@ -177,12 +286,13 @@ export function createJobStore(redis: Redis, options: JobStoreOptions) {
     async record(id: string, domain: string, outcome: DomainOutcome, now = new Date()): Promise<RecordResult> {
       const k = keys(id);
       const payload = JSON.stringify(outcome.kind === 'succeeded' ? outcome.lead : outcome.failure);
-      const code = await redis.scoutRecord(k.meta, k.done, k.results, k.errors, k.domains, domain, outcome.kind === 'succeeded' ? 's' : 'f', payload, now.toISOString(), ttlSeconds);
+      const code = await redis.scoutRecord(k.meta, k.done, k.results, k.errors, k.domains, k.partial, domain, outcome.kind === 'succeeded' ? 's' : 'f', payload, now.toISOString(), ttlSeconds);
       if (code === -1) return { counted: false, reason: 'unknown_job' };
       if (code === -2) return { counted: false, reason: 'finished' };
-      if (code === 0) return { counted: false, reason: 'duplicate' };
-      const snapshot = await this.snapshot(id);
-      return { counted: true, snapshot: snapshot! };
+      if (typeof code === 'number') return { counted: false, reason: 'duplicate' };
+      const h: Record<string, string> = {};
+      for (let i = 0; i + 1 < code.length; i += 2) h[code[i]] = code[i + 1];
+      return { counted: true, snapshot: toSnapshot(id, h) };
     },
 
     /** End an unfinished job as failed (timeout) or cancelled; finished results are kept. */

@@ -33,12 +33,14 @@ export interface JobSnapshot {
   submittedBy: string | null;
 }
 
-/** One queued unit of work: one domain of one bulk job. */
+/**
+ * One queued unit of work: a range of a bulk job's domain list (positions `start` to
+ * `start + count - 1`; the domains themselves sit once in the job's Redis list).
+ */
 export interface DomainScanJobData {
   jobId: string;
-  domain: string;
-  /** Position in the submitted list (0-based). */
-  position: number;
+  start: number;
+  count: number;
 }
 
 /** A finished domain as the job store records it. */

@@ -1,4 +1,13 @@
-/** The BullMQ queues: one unit of work per domain, and delayed control jobs (job timeouts). */
+/**
+ * The BullMQ queues: units of work naming ranges of a job's domains, delayed control jobs (job
+ * timeouts), persist jobs.
+ *
+ * Fair sharing: every unit has a BullMQ priority, a virtual round. A job's unit k gets round
+ * `base + k`, where `base` is the round being served when the job was submitted (the largest
+ * priority a worker has taken so far). Workers take the lowest round first, so jobs running at
+ * the same time take turns unit by unit (the round lives in the job store), and a job submitted while a huge one runs waits for at
+ * most about one unit per job ahead of it instead of for the whole huge job.
+ */
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Config } from '../config.js';
 import { redisOptions } from '../infra/redis.js';
@@ -27,6 +36,25 @@ export function domainJobOptions(config: Config): JobsOptions {
   };
 }
 
+/** BullMQ's largest priority. */
+export const MAX_PRIORITY = 2_097_151;
+
+/** The units of positions [from, to) of a job whose unit 0 has round `base + 1`. */
+export function unitsOf(config: Config, jobId: string, from: number, to: number, base: number) {
+  const size = config.jobs.chunkSize;
+  const options = domainJobOptions(config);
+  const units = [];
+  for (let start = from; start < to; start += size) {
+    const count = Math.min(size, to - start);
+    units.push({
+      name: 'scan',
+      data: { jobId, start, count } satisfies DomainScanJobData,
+      opts: { ...options, priority: Math.min(MAX_PRIORITY, base + 1 + Math.floor(start / size)), jobId: `${jobId}-${start}` },
+    });
+  }
+  return units;
+}
+
 export function createQueues(config: Config, redisUrl: string) {
   const connection = redisOptions(redisUrl);
   const prefix = bullPrefix(config);
@@ -37,6 +65,11 @@ export function createQueues(config: Config, redisUrl: string) {
     domainQueue,
     controlQueue,
     persistQueue,
+    /** Queue the units of positions [from, to) of a job (`from` a multiple of the chunk size). */
+    async enqueueRange(jobId: string, from: number, to: number, base: number) {
+      const units = unitsOf(config, jobId, from, to, base);
+      for (let i = 0; i < units.length; i += 1000) await domainQueue.addBulk(units.slice(i, i + 1000));
+    },
     /** Schedule the copy of a finished job into the database (deduplicated per job). */
     async schedulePersist(jobId: string) {
       await persistQueue.add(

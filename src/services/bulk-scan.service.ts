@@ -1,6 +1,6 @@
 /**
- * Bulk scans: validate and normalise the list, create the job in Redis, enqueue one unit per
- * domain in bulk, and read job state back (with the job timeout applied lazily on read, so a
+ * Bulk scans: validate and normalise the list, create the job in Redis, enqueue units of up to
+ * SCOUT_CHUNK_SIZE domains, and read job state back (with the job timeout applied lazily on read, so a
  * job with no live worker still ends on time).
  */
 import { randomBytes } from 'node:crypto';
@@ -8,7 +8,7 @@ import type { Config } from '../config.js';
 import type { JobStore } from '../jobs/job.store.js';
 import { FINISHED_STATUSES, type JobSnapshot } from '../jobs/job.types.js';
 import type { createProgressPublisher } from '../jobs/progress.js';
-import { domainJobOptions, type Queues } from '../jobs/queue.js';
+import type { Queues } from '../jobs/queue.js';
 import type { ResultSink } from '../jobs/result-sink.js';
 import { normalizeDomainList } from '../scan/normalize.js';
 import type { ScanFailure } from '../scan/scan.errors.js';
@@ -43,7 +43,6 @@ export interface BulkScanDeps {
 export const jobTimeoutMs = (config: Config, total: number) =>
   Math.max(config.jobs.timeoutMinMs, Math.ceil((config.jobs.timeoutMsPer100 * total) / 100));
 
-const ENQUEUE_CHUNK = 2000;
 const RESULTS_PAGE = 500;
 
 export function createBulkScanService(deps: BulkScanDeps) {
@@ -115,16 +114,8 @@ export function createBulkScanService(deps: BulkScanDeps) {
       const timeoutMs = jobTimeoutMs(config, domains.length);
       const options = { retries: config.limits.retries, timeoutMs, rejected: rejected.length, duplicates };
       const job = await store.create({ id, domains, createdAt, timeoutAt: new Date(createdAt.getTime() + timeoutMs), submittedBy, options });
-      const jobOptions = domainJobOptions(config);
-      for (let offset = 0; offset < domains.length; offset += ENQUEUE_CHUNK) {
-        await queues.domainQueue.addBulk(
-          domains.slice(offset, offset + ENQUEUE_CHUNK).map((domain, i) => ({
-            name: 'scan',
-            data: { jobId: id, domain, position: offset + i },
-            opts: { ...jobOptions, jobId: `${id}-${offset + i}` },
-          })),
-        );
-      }
+      // units naming ranges of the job's list, queued after the round being served (fair sharing)
+      await queues.enqueueRange(id, 0, domains.length, await store.currentRound());
       await queues.controlQueue.add('timeout', { kind: 'timeout', jobId: id }, { delay: timeoutMs, jobId: `timeout-${id}`, removeOnComplete: true, removeOnFail: true });
       sink.saveJob(job, options);
       await publisher.publish(job);

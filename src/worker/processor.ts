@@ -1,28 +1,32 @@
 /**
- * The domain-scan processor: one BullMQ job = one domain of one bulk job. Thin: validate the
- * payload, run one scan attempt, record the outcome once, publish progress.
+ * The domain-scan processor: one BullMQ unit = a range of one bulk job's domain list (positions
+ * `start` .. `start + count - 1`, the domains read from the job's Redis list). The unit's
+ * domains run side by side through the worker's shared slots (SCOUT_CONCURRENCY domains in
+ * flight per worker, whatever the number of units held); each domain: one scan with its
+ * retries, the outcome recorded once, progress published.
+ *
  * Transient failures are retried in place with jittered backoff (a retry must not queue behind
- * the rest of the job), the finished stages saved in the unit's data for a re-run after a
- * crash; permanent ones and the last attempt are recorded as failures and the BullMQ unit
- * completes, so one bad domain never stops the bulk job. BullMQ's own attempts are left for
- * unexpected errors (e.g. Redis briefly unreachable while recording).
+ * the rest of the job), the finished stages saved in the job's `partial` hash for the retry or
+ * a re-run after a crash; permanent ones and the last attempt are recorded as failures, so one
+ * bad domain never stops the bulk job. A unit re-run (its worker died, or an unexpected error
+ * such as Redis briefly unreachable) skips the domains its `done` hash already counts.
  */
 import type { Job } from 'bullmq';
 import { z } from 'zod';
-import type { JobStore } from '../jobs/job.store.js';
+import type { JobStore, UnitEntry } from '../jobs/job.store.js';
 import type { createProgressPublisher, ProgressBus } from '../jobs/progress.js';
 import type { ResultSink } from '../jobs/result-sink.js';
 import { scanWithRetries, type ScanDeps, type ScanPartial } from '../scan/scan-domain.js';
 import { toScanError, type ScanFailure } from '../scan/scan.errors.js';
 import type { Logger } from '../logger.js';
+import { createSlots, type Slots } from './slots.js';
 
-const jobDataSchema = z.object({
+const unitSchema = z.object({
   jobId: z.string().min(1),
-  domain: z.string().min(1),
-  position: z.number().int().min(0),
-  partial: z.unknown().optional(),
+  start: z.number().int().min(0),
+  count: z.number().int().min(1),
 });
-export type ProcessorJobData = z.infer<typeof jobDataSchema>;
+export type ProcessorJobData = z.infer<typeof unitSchema>;
 
 export interface ProcessorDeps {
   store: JobStore;
@@ -38,6 +42,10 @@ export interface ProcessorDeps {
   now?: () => Date;
   /** A job reached a final status (here: its last domain was counted). */
   onJobFinished?: (jobId: string) => Promise<void>;
+  /** Domains in flight in this process (default: 5 slots of its own). */
+  slots?: Slots;
+  /** A unit was taken (its priority): fair-sharing bookkeeping. */
+  onUnitTaken?: (priority: number) => Promise<void>;
 }
 
 /** The bulk job ended while one of its domains was being retried. */
@@ -49,42 +57,38 @@ class JobEndedError extends Error {
 }
 
 export type ProcessOutcome = 'succeeded' | 'failed' | 'skipped' | 'duplicate';
+export type UnitOutcome = Record<ProcessOutcome, number>;
 
 export function failureOf(domain: string, error: unknown, attempts: number, now: Date): ScanFailure {
   const scanError = toScanError(error);
   return { domain, category: scanError.category, code: scanError.code, message: scanError.message, attempts, timestamp: now.toISOString() };
 }
 
+export function parseUnit(data: unknown): ProcessorJobData | null {
+  const parsed = unitSchema.safeParse(data);
+  return parsed.success ? parsed.data : null;
+}
+
 export function createDomainProcessor(deps: ProcessorDeps) {
   const { store, publisher, bus, sink, logger } = deps;
   const now = deps.now ?? (() => new Date());
+  const slots = deps.slots ?? createSlots(5);
 
-  return async function processDomain(job: Job, _token?: string, signal?: AbortSignal): Promise<ProcessOutcome> {
-    const parsed = jobDataSchema.safeParse(job.data);
-    if (!parsed.success) {
-      logger.error({ bullJob: job.id, issues: parsed.error.issues }, 'malformed domain-scan job dropped');
-      return 'skipped';
-    }
-    const { jobId, domain, position } = parsed.data;
-    const status = await store.status(jobId);
-    // the bulk job ended (cancelled, timed out) or expired: drain its remaining units cheaply
-    if (status === null || store.isFinished(status)) return 'skipped';
-    if (status === 'pending' && (await store.markStarted(jobId, now()))) {
-      const snapshot = await store.snapshot(jobId);
-      if (snapshot) await publisher.publish(snapshot);
-    }
-
+  async function processDomain(jobId: string, entry: UnitEntry, signal: AbortSignal | undefined): Promise<ProcessOutcome> {
+    const { domain, position } = entry;
+    // the bulk job ended (cancelled, timed out) or expired: drain the rest of the unit cheaply
+    if (store.isFinished(await store.status(jobId))) return 'skipped';
     let outcome: Parameters<JobStore['record']>[2];
     try {
       const result = await scanWithRetries(domain, deps.scan, {
         retries: deps.retries,
         backoffMs: deps.backoffMs,
         signal,
-        partial: parsed.data.partial as ScanPartial | undefined,
+        partial: entry.partial ? (JSON.parse(entry.partial) as ScanPartial) : undefined,
         onRetry: async (_error, partial) => {
           // the bulk job ended (cancelled, timed out) while we backed off: stop spending queries
           if (store.isFinished(await store.status(jobId))) throw new JobEndedError();
-          if (partial) await job.updateData({ ...parsed.data, partial });
+          if (partial) await store.savePartial(jobId, domain, partial);
         },
       });
       outcome = { kind: 'succeeded', lead: result.lead };
@@ -110,5 +114,51 @@ export function createDomainProcessor(deps: ProcessorDeps) {
       await deps.onJobFinished?.(jobId);
     }
     return outcome.kind;
+  }
+
+  return async function processUnit(job: Job, _token?: string, signal?: AbortSignal): Promise<UnitOutcome> {
+    const outcome: UnitOutcome = { succeeded: 0, failed: 0, skipped: 0, duplicate: 0 };
+    const unit = parseUnit(job.data);
+    if (!unit) {
+      logger.error({ bullJob: job.id }, 'malformed domain-scan unit dropped');
+      return outcome;
+    }
+    const { jobId, start, count } = unit;
+    const priority = job.opts.priority ?? 0;
+    await deps.onUnitTaken?.(priority).catch(() => {});
+    const status = await store.status(jobId);
+    if (status === null || store.isFinished(status)) {
+      outcome.skipped = count;
+      return outcome;
+    }
+    if (status === 'pending' && (await store.markStarted(jobId, now()))) {
+      const snapshot = await store.snapshot(jobId);
+      if (snapshot) await publisher.publish(snapshot);
+    }
+    const entries = await store.unit(jobId, start, count);
+    const todo = entries.filter((e) => !e.done);
+    outcome.duplicate = entries.length - todo.length;
+
+    let next = 0;
+    let unexpected: unknown;
+    const runner = async () => {
+      while (next < todo.length && unexpected === undefined && !signal?.aborted) {
+        const entry = todo[next++];
+        const release = await slots.acquire(priority);
+        try {
+          outcome[await processDomain(jobId, entry, signal)]++;
+        } catch (error) {
+          // e.g. Redis unreachable while recording: the unit is retried, its counted domains skipped
+          unexpected ??= error;
+        } finally {
+          release();
+        }
+      }
+    };
+    // as many runners as the process has slots: each waits for a slot before its next domain
+    await Promise.all(Array.from({ length: Math.min(todo.length, slots.size) }, runner));
+    if (unexpected !== undefined) throw unexpected;
+    if (signal?.aborted) throw new Error('unit aborted');
+    return outcome;
   };
 }

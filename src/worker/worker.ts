@@ -1,6 +1,7 @@
 /**
- * A scan worker: BullMQ workers on the domain queue (at most SCOUT_CONCURRENCY domains at
- * once) and on the control queue (job timeouts). Needs only Redis to join.
+ * A scan worker: BullMQ workers on the domain queue (units of up to SCOUT_CHUNK_SIZE domains;
+ * at most SCOUT_CONCURRENCY domains in flight at once over all the units it holds) and on the
+ * control queue (job timeouts). Needs only Redis to join.
  */
 import { Worker } from 'bullmq';
 import type { Config } from '../config.js';
@@ -11,7 +12,8 @@ import type { Logger } from '../logger.js';
 import { ScanError } from '../scan/scan.errors.js';
 import { backoffDelay } from '../scan/scan-domain.js';
 import type { BulkScanService } from '../services/bulk-scan.service.js';
-import { createDomainProcessor, failureOf, type ProcessorDeps } from './processor.js';
+import { createDomainProcessor, failureOf, parseUnit, type ProcessorDeps } from './processor.js';
+import { createSlots } from './slots.js';
 
 export interface ScanWorkerOptions extends ProcessorDeps {
   config: Config;
@@ -24,15 +26,19 @@ export function createScanWorker(options: ScanWorkerOptions) {
   const { config, redisUrl, logger } = options;
   const connection = redisOptions(redisUrl);
   const prefix = bullPrefix(config);
-  const processDomain = createDomainProcessor(options);
+  const slots = createSlots(config.limits.concurrency);
+  // units held at once: enough queued domains to keep every slot busy while one unit finishes
+  // its last domains, yet few, so a job submitted later waits for little besides its turn
+  const unitsInFlight = Math.max(2, Math.ceil(config.limits.concurrency / config.jobs.chunkSize) + 1);
+  const processUnit = createDomainProcessor({ ...options, slots, onUnitTaken: (priority) => options.store.advanceRound(priority) });
 
-  const domainWorker = new Worker<DomainScanJobData, unknown, string>(QUEUE_NAMES.domainScan, processDomain, {
+  const domainWorker = new Worker<DomainScanJobData, unknown, string>(QUEUE_NAMES.domainScan, processUnit, {
     connection,
     prefix,
-    concurrency: config.limits.concurrency,
+    concurrency: unitsInFlight,
     lockDuration: config.jobs.workerLockMs,
     stalledInterval: Math.max(1000, Math.floor(config.jobs.workerLockMs / 2)),
-    // a unit re-run after its worker died is counted once anyway (job store); allow several
+    // a unit re-run after its worker died skips what was counted (job store); allow several
     maxStalledCount: 5,
     settings: {
       backoffStrategy: (attemptsMade, _type, error) =>
@@ -43,17 +49,21 @@ export function createScanWorker(options: ScanWorkerOptions) {
     // Reached only for failures the processor did not record itself (an unexpected error on
     // the last attempt, a unit stalled too often): count it once so the bulk job still ends.
     if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
-    logger.warn({ domain: job.data.domain, err: error }, 'domain unit failed outside the processor');
-    const failure = failureOf(job.data.domain, error, job.attemptsMade, new Date());
-    void options.store
-      .record(job.data.jobId, job.data.domain, { kind: 'failed', failure })
-      .then(async (recorded) => {
-        if (!recorded.counted) return;
-        options.sink.saveFailure(job.data.jobId, failure);
+    const unit = parseUnit(job.data);
+    if (!unit) return;
+    logger.warn({ jobId: unit.jobId, start: unit.start, count: unit.count, err: error }, 'domain unit failed outside the processor');
+    void (async () => {
+      // every domain of the unit not counted yet ends failed, once
+      for (const entry of await options.store.unit(unit.jobId, unit.start, unit.count)) {
+        if (entry.done) continue;
+        const failure = failureOf(entry.domain, error, job.attemptsMade, new Date());
+        const recorded = await options.store.record(unit.jobId, entry.domain, { kind: 'failed', failure });
+        if (!recorded.counted) continue;
+        options.sink.saveFailure(unit.jobId, failure);
         await options.publisher.publish(recorded.snapshot);
-        if (recorded.snapshot.status !== 'running') await options.onJobFinished?.(job.data.jobId);
-      })
-      .catch((e: unknown) => logger.error({ err: e }, 'could not record a failed unit'));
+        if (recorded.snapshot.status !== 'running') await options.onJobFinished?.(unit.jobId);
+      }
+    })().catch((e: unknown) => logger.error({ err: e }, 'could not record a failed unit'));
   });
   domainWorker.on('error', (error) => logger.error({ err: error }, 'domain worker error'));
 
@@ -73,4 +83,3 @@ export function createScanWorker(options: ScanWorkerOptions) {
     },
   };
 }
-
