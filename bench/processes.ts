@@ -161,6 +161,9 @@ export function baseEnv(prefix: string, extra: Record<string, string>): Record<s
     SCOUT_REDIS_PREFIX: prefix,
     LOG_LEVEL: 'info',
     NODE_ENV: 'production',
+    // the bench measures throughput: one client address starts many jobs
+    SCOUT_QUOTA_JOBS_PER_MINUTE: '0',
+    SCOUT_QUOTA_RUNNING_JOBS: '0',
     ...extra,
   };
 }

@@ -17,6 +17,8 @@ import type { ScanDeps } from './scan/scan-domain.js';
 import { createBulkScanService, type JobArchive } from './services/bulk-scan.service.js';
 import type { Services } from './services/services.js';
 import { createSingleScanService } from './services/single-scan.service.js';
+import { createQuotaService } from './services/quota.service.js';
+import { FINISHED_STATUSES } from './jobs/job.types.js';
 import { createDbArchive, createDbSink, createRepositories } from './store/db-sink.js';
 import type { Db } from './store/db.js';
 import { createLeadsService, noLeadsService } from './services/leads.service.js';
@@ -59,8 +61,18 @@ export async function buildRuntime(options: RuntimeOptions) {
   const queues = createQueues(config, redisUrl);
   // always scheduled: the process that owns a database consumes it, even when this one has none
   const onJobFinished = (jobId: string) => queues.schedulePersist(jobId);
-  const bulk = createBulkScanService({ config, store, queues, publisher, sink, archive, onJobFinished });
-  const singleScan = createSingleScanService(config, scanDeps, (lead) => sink.saveLead(null, null, lead));
+  // per-caller quotas, shared by every API process through Redis
+  const quota = createQuotaService({
+    redis,
+    prefix,
+    options: config.quotas,
+    isRunning: async (jobId) => {
+      const status = await store.status(jobId);
+      return status !== null && !FINISHED_STATUSES.has(status);
+    },
+  });
+  const bulk = createBulkScanService({ config, store, queues, publisher, sink, archive, onJobFinished, quota });
+  const singleScan = createSingleScanService(config, scanDeps, (lead) => sink.saveLead(null, null, lead), quota);
   const services: Services = {
     singleScan,
     bulk,

@@ -1,11 +1,11 @@
 /** Thin resolvers of bulk scans: translate arguments, call the services. */
-import { ownerOf, viewerOf } from '../auth/principal.js';
+import { ownerOf, quotaSubject, viewerOf } from '../auth/principal.js';
 import { watchJobProgress, watchJobResults } from '../jobs/progress.js';
 import type { GraphQLContext } from '../schema/builder.js';
 import { InputError, NotFoundError } from '../services/input.errors.js';
 import { translateErrors } from './errors.js';
 
-export const startBulkScan = (ctx: GraphQLContext, domains: string[]) => translateErrors(() => ctx.services.bulk.start(domains, ownerOf(ctx.principal)));
+export const startBulkScan = (ctx: GraphQLContext, domains: string[]) => translateErrors(() => ctx.services.bulk.start(domains, ownerOf(ctx.principal), quotaSubject(ctx.principal)));
 
 export const cancelBulkScan = (ctx: GraphQLContext, id: string) => translateErrors(() => ctx.services.bulk.cancel(id, viewerOf(ctx.principal)));
 

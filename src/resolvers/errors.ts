@@ -7,6 +7,7 @@
 import { createGraphQLError } from 'graphql-yoga';
 import { ScanError } from '../scan/scan.errors.js';
 import { InputError, NotFoundError, StateError } from '../services/input.errors.js';
+import { QuotaError } from '../services/quota.service.js';
 
 export function toGraphQLError(error: unknown): unknown {
   if (error instanceof InputError) {
@@ -14,6 +15,13 @@ export function toGraphQLError(error: unknown): unknown {
   }
   if (error instanceof NotFoundError) return createGraphQLError(error.message, { extensions: { code: 'NOT_FOUND' } });
   if (error instanceof StateError) return createGraphQLError(error.message, { extensions: { code: 'BAD_REQUEST' } });
+  if (error instanceof QuotaError) {
+    // yoga answers 429 with Retry-After when this is the response's only error, and drops `http`
+    const retryAfter = error.retryAfterSeconds;
+    return createGraphQLError(error.message, {
+      extensions: { code: 'RATE_LIMITED', quota: error.quota, limit: error.limit, retryAfter, http: { status: 429, headers: { 'Retry-After': String(retryAfter) } } },
+    });
+  }
   if (error instanceof ScanError) {
     return createGraphQLError(error.message, {
       extensions: { code: error.code, category: error.category, attempts: error.attempts },

@@ -1,6 +1,6 @@
 /** Bulk scans on the REST wire (spec/api.md): start, status, results. */
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
-import { ownerOf, viewerOf } from '../auth/principal.js';
+import { ownerOf, quotaSubject, viewerOf } from '../auth/principal.js';
 import type { AppEnv } from '../http/app-env.js';
 import type { Services } from '../services/services.js';
 import {
@@ -62,7 +62,8 @@ export function registerBulkRoutes(app: OpenAPIHono<AppEnv>, services: Services)
     const body = c.req.valid('json');
     // `domains` is an alias: the old service's own docs used it
     const list = body.domain_list ?? body.domains;
-    const started = await services.bulk.start(list, ownerOf(c.get('principal')));
+    const principal = c.get('principal');
+    const started = await services.bulk.start(list, ownerOf(principal), quotaSubject(principal));
     return c.json(
       { job_id: started.job.id, message: 'Bulk scan job created successfully', total: started.total, rejected: started.rejected, duplicates: started.duplicates },
       200,

@@ -2,6 +2,7 @@
 import { HTTPException } from 'hono/http-exception';
 import { ScanError } from '../scan/scan.errors.js';
 import { InputError, NotFoundError, StateError } from '../services/input.errors.js';
+import { QuotaError } from '../services/quota.service.js';
 
 export const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
@@ -10,6 +11,9 @@ export function errorResponse(error: unknown, log?: (error: unknown) => void): R
   if (error instanceof InputError) return json({ detail: error.issues }, 422);
   if (error instanceof NotFoundError) return json({ detail: error.message }, 404);
   if (error instanceof StateError) return json({ detail: error.message }, 400);
+  if (error instanceof QuotaError) {
+    return json({ detail: error.message, quota: error.quota, limit: error.limit, retry_after: error.retryAfterSeconds }, 429, { 'retry-after': String(error.retryAfterSeconds) });
+  }
   if (error instanceof ScanError) {
     return json(
       { detail: error.message, category: error.category, code: error.code, attempts: error.attempts },

@@ -1,5 +1,6 @@
 /** `POST /scan/domain`: scan one domain now (spec/api.md). */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { quotaSubject } from '../auth/principal.js';
 import type { AppEnv } from '../http/app-env.js';
 import { missingField } from '../services/input.errors.js';
 import type { Services } from '../services/services.js';
@@ -28,7 +29,7 @@ export function registerScanRoutes(app: OpenAPIHono<AppEnv>, services: Services)
   app.openapi(scanDomainRoute, async (c) => {
     const body = c.req.valid('json');
     if (body.domain === undefined) throw missingField('domain');
-    const lead = await services.singleScan.scan(body.domain, c.req.raw.signal);
+    const lead = await services.singleScan.scan(body.domain, c.req.raw.signal, quotaSubject(c.get('principal')));
     return c.json(lead, 200);
   });
 }

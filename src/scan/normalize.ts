@@ -4,6 +4,7 @@
  */
 import { domainToASCII } from 'node:url';
 import { parse as parseDomain } from 'tldts';
+import { truncateForEcho } from '../services/input.errors.js';
 
 export type NormalizeResult = { ok: true; domain: string } | { ok: false; error: string };
 
@@ -89,7 +90,8 @@ export function normalizeDomainList(inputs: readonly unknown[]): NormalizedList 
   for (const input of inputs) {
     const result = normalizeDomain(input);
     if (!result.ok) {
-      rejected.push({ input: typeof input === 'string' ? input : JSON.stringify(input) ?? String(input), error: result.error });
+      // echoed back to the client: a 1 MB entry comes back as its first 200 characters
+      rejected.push({ input: truncateForEcho(typeof input === 'string' ? input : JSON.stringify(input) ?? String(input)), error: result.error });
     } else if (seen.has(result.domain)) {
       duplicates++;
     } else {

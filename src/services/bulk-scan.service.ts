@@ -10,6 +10,7 @@ import { FINISHED_STATUSES, type JobSnapshot } from '../jobs/job.types.js';
 import type { createProgressPublisher } from '../jobs/progress.js';
 import type { Queues } from '../jobs/queue.js';
 import type { ResultSink } from '../jobs/result-sink.js';
+import type { QuotaService } from './quota.service.js';
 import { normalizeDomainList } from '../scan/normalize.js';
 import type { ScanFailure } from '../scan/scan.errors.js';
 import type { Lead } from '../scan/scan.types.js';
@@ -38,6 +39,8 @@ export interface BulkScanDeps {
   archive?: JobArchive;
   now?: () => Date;
   onJobFinished?: (jobId: string) => Promise<void>;
+  /** Per-caller quotas, checked before a job is created; none by default. */
+  quota?: QuotaService;
 }
 
 export const jobTimeoutMs = (config: Config, total: number) =>
@@ -103,13 +106,19 @@ export function createBulkScanService(deps: BulkScanDeps) {
   }
 
   return {
-    async start(input: unknown, submittedBy: string | null = null): Promise<StartBulkResult> {
+    /**
+     * `quotaSubject`: the caller a door starts the job for (quotas apply, before anything is
+     * created); in-process callers (rescans, ingests, tests) leave it out.
+     * @throws QuotaError over a quota
+     */
+    async start(input: unknown, submittedBy: string | null = null, quotaSubject?: string): Promise<StartBulkResult> {
       const list = validateList(input);
       const { domains, rejected, duplicates } = normalizeDomainList(list);
       if (domains.length === 0) {
         throw new InputError('no valid domain in domain_list', rejected.map((r, i) => ({ loc: ['body', 'domain_list', i], msg: `${r.input}: ${r.error}`, type: 'value_error.domain' })));
       }
       const id = randomBytes(16).toString('hex');
+      if (quotaSubject !== undefined && deps.quota) await deps.quota.admitJob(quotaSubject, id, domains.length);
       const createdAt = now();
       const timeoutMs = jobTimeoutMs(config, domains.length);
       const options = { retries: config.limits.retries, timeoutMs, rejected: rejected.length, duplicates };

@@ -21,6 +21,10 @@ export function simEnv(sim: Simulator, overrides: Record<string, string | undefi
     SCOUT_DNS_RATE: '2000',
     SCOUT_WHOIS_RATE: '2000',
     LOG_LEVEL: 'silent',
+    // quotas off: tests of other things start many jobs from one address (test/doors.e2e.test.ts turns them on)
+    SCOUT_QUOTA_JOBS_PER_MINUTE: '0',
+    SCOUT_QUOTA_DOMAINS_PER_HOUR: '0',
+    SCOUT_QUOTA_RUNNING_JOBS: '0',
     ...overrides,
   };
 }
