@@ -4,7 +4,8 @@
  */
 import { createServer } from 'node:http';
 import { loadConfigOrExit } from './config.js';
-import { findOrStartRedis, RedisUnavailableError } from './infra/redis.js';
+import { acquireDataDirLock, DataDirLockedError } from './infra/data-dir-lock.js';
+import { findOrStartRedis, RedisUnavailableError, waitForRedis } from './infra/redis.js';
 import { createLogger } from './logger.js';
 import { buildRuntime } from './runtime.js';
 import { openDatabase } from './store/db.js';
@@ -15,7 +16,22 @@ import { attachWebSocket } from './ws.js';
 const config = loadConfigOrExit();
 const logger = createLogger(config.logLevel);
 
-const localRedis = await findOrStartRedis(config.redisUrl, config.dataDir, (msg) => logger.info(msg)).catch((error: unknown) => {
+// the embedded database (and a launched Redis) belong to one process: a second one says who
+if (!config.databaseUrl) {
+  try {
+    acquireDataDirLock(config.dataDir);
+  } catch (error) {
+    if (!(error instanceof DataDirLockedError)) throw error;
+    console.error(error.message);
+    process.exit(2);
+  }
+}
+
+const localRedis = await findOrStartRedis(config.redisUrl, config.dataDir, (msg) => logger.info(msg)).then(async (found) => {
+  // a REDIS_URL that does not answer stops the start (bounded) instead of hanging every request
+  await waitForRedis(found.url, config.redisConnectTimeoutMs);
+  return found;
+}).catch((error: unknown) => {
   if (error instanceof RedisUnavailableError) {
     console.error(error.message);
     process.exit(2);

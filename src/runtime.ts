@@ -4,7 +4,12 @@
  */
 import type { Redis } from 'ioredis';
 import type { Config } from './config.js';
-import { createRedis } from './infra/redis.js';
+import { bullErrorLogger, createConnectionState } from './infra/connection-state.js';
+import { checkRedisClient, createRedis } from './infra/redis.js';
+import { observeDomainOutcomes } from './observability/domain-outcomes.js';
+import { instrumentGate } from './observability/gate-metrics.js';
+import { observeJobLifecycle } from './observability/job-lifecycle.js';
+import { watchQueueDepth, withTimeout } from './observability/metrics.js';
 import { createJobStore } from './jobs/job.store.js';
 import { createProgressBus, createProgressPublisher } from './jobs/progress.js';
 import { createQueues } from './jobs/queue.js';
@@ -48,17 +53,21 @@ export async function buildRuntime(options: RuntimeOptions) {
   const repos = options.db ? createRepositories(options.db) : undefined;
   const sink = options.sink ?? (repos ? createDbSink(repos, logger) : noopSink);
   const archive = options.archive ?? (repos ? createDbArchive(repos) : undefined);
-  const redis: Redis = createRedis(redisUrl, 'scout');
-  const subscriber: Redis = createRedis(redisUrl, 'scout-sub');
+  // one line per change of the Redis connection, however many clients see it
+  const redisState = createConnectionState(logger, 'redis');
+  const redis: Redis = createRedis(redisUrl, 'scout', redisState);
+  const subscriber: Redis = createRedis(redisUrl, 'scout-sub', redisState);
   const prefix = config.jobs.redisPrefix;
 
-  const store = createJobStore(redis, { prefix, ttlSeconds: config.jobs.ttlSeconds });
+  const store = observeDomainOutcomes(createJobStore(redis, { prefix, ttlSeconds: config.jobs.ttlSeconds }), logger);
   const bus = createProgressBus(redis, subscriber, prefix);
-  const publisher = createProgressPublisher(bus);
+  const publisher = observeJobLifecycle(createProgressPublisher(bus), logger);
   const gateOptions = { dnsRate: config.limits.dnsRate, whoisRate: config.limits.whoisRate, backoffMs: config.limits.backoffMs };
-  const gate = config.limits.scope === 'cluster' ? createClusterGate(redis, prefix, gateOptions) : createLocalGate(gateOptions);
+  const gate = instrumentGate(config.limits.scope === 'cluster' ? createClusterGate(redis, prefix, gateOptions) : createLocalGate(gateOptions), logger);
   const scanDeps: ScanDeps = { config: config.scan, gate, bootstrap: createRdapBootstrap({ url: config.scan.rdapBootstrapUrl }), now: options.now };
   const queues = createQueues(config, redisUrl);
+  for (const queue of [queues.domainQueue, queues.controlQueue, queues.persistQueue]) queue.on('error', bullErrorLogger(logger, redisState, `queue ${queue.name}`));
+  const unwatchQueues = watchQueueDepth(queues.domainQueue, queues.controlQueue, queues.persistQueue);
   // always scheduled: the process that owns a database consumes it, even when this one has none
   const onJobFinished = (jobId: string) => queues.schedulePersist(jobId);
   // per-caller quotas, shared by every API process through Redis
@@ -81,9 +90,9 @@ export async function buildRuntime(options: RuntimeOptions) {
     oldClients: oldClientServices(repos, singleScan, bulk),
   };
   const worker = options.worker
-    ? createScanWorker({ config, redisUrl, logger, store, scan: scanDeps, retries: config.limits.retries, backoffMs: config.limits.backoffMs, publisher, bus, sink, bulk, onJobFinished })
+    ? createScanWorker({ config, redisUrl, logger, store, scan: scanDeps, retries: config.limits.retries, backoffMs: config.limits.backoffMs, publisher, bus, sink, bulk, onJobFinished, redisState })
     : undefined;
-  const persistWorker = repos ? createPersistWorker(config, redisUrl, store, repos, logger) : undefined;
+  const persistWorker = repos ? createPersistWorker(config, redisUrl, store, repos, logger, redisState) : undefined;
 
   return {
     services,
@@ -92,12 +101,18 @@ export async function buildRuntime(options: RuntimeOptions) {
     worker,
     redis,
     repos,
-    health: { redis: () => redis.ping(), ...(options.db ? { database: () => options.db!.query('SELECT 1') } : {}) },
+    // bounded: a dead Redis or database fails the check within a second instead of hanging it
+    health: {
+      redis: () => withTimeout(checkRedisClient(redis), 800),
+      ...(options.db ? { database: () => withTimeout(options.db!.query('SELECT 1'), 800) } : {}),
+    },
+    redisState,
     async close() {
       await worker?.close();
       await persistWorker?.close();
       await publisher.flush();
       await sink.drain();
+      unwatchQueues();
       await queues.close();
       await Promise.all([redis.quit(), subscriber.quit()]);
     },

@@ -14,6 +14,9 @@ import type { AppEnv } from './http/app-env.js';
 import { bodyCap } from './http/body-limit.js';
 import { corsFromAllowList } from './http/cors.js';
 import type { Logger } from './logger.js';
+import { handleObservability } from './observability/health.js';
+import { renderMetrics } from './observability/metrics.js';
+import { requestLog } from './observability/request-log.js';
 import { createRestApp, openApiDocument } from './rest/rest.app.js';
 import { errorResponse, json } from './rest/rest.errors.js';
 import { buildSchema } from './schema/index.js';
@@ -40,6 +43,9 @@ export function createApp({ services, logger, apiKeys = [], corsOrigins = [], ma
   const yoga = createYogaServer({ schema, services, logger, keysConfigured: apiKeys.length > 0 });
   const rest = createRestApp({ services });
   const app = new Hono<AppEnv>();
+
+  // one line per request (method, route, status, ms, key name, job id) and the HTTP latency metric
+  app.use(requestLog(logger));
 
   // Every response says how long the app took (for a streamed body, until its headers):
   // client-side latency minus this is the network and the client.
@@ -71,6 +77,11 @@ export function createApp({ services, logger, apiKeys = [], corsOrigins = [], ma
     }
     return json({ status: ok ? 'ok' : 'degraded', checks: results }, ok ? 200 : 503);
   });
+
+  // /healthz/live, /healthz/ready (bounded: 503 with the reason within a second), /metrics
+  app.get('/healthz/live', (c) => handleObservability(c.req.path, health, renderMetrics) as Promise<Response>);
+  app.get('/healthz/ready', (c) => handleObservability(c.req.path, health, renderMetrics) as Promise<Response>);
+  app.get('/metrics', (c) => handleObservability(c.req.path, health, renderMetrics) as Promise<Response>);
 
   app.on(['GET', 'POST'], '/graphql', (c) => yoga.fetch(c.req.raw, { principal: c.get('principal') }));
 

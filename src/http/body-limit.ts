@@ -1,11 +1,12 @@
 /**
  * The body cap (`SCOUT_MAX_BODY_BYTES`), enforced while the body streams in: a declared length
- * over the cap is refused before a byte is read, an undeclared one as soon as it passes the cap.
+ * over the cap is refused before a byte is read; otherwise the body is passed on through a
+ * counter, and once it passes the cap the reader gets an error and the answer becomes 413,
+ * whatever the route made of the broken body. Nothing is buffered here.
  * Streaming uploads (bulk lists as CSV, text, NDJSON or a multipart file) are exempt: their
  * doors count entries instead (SCOUT_MAX_BULK_STREAM).
  */
 import type { Context, MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 
 const STREAMING_TYPES = /^(text\/csv|text\/plain|application\/x-ndjson|multipart\/form-data)\b/i;
 const STREAMING_PATHS = /^(\/api\/v1)?\/(scan\/bulk|ingest\/csv)\/?$/;
@@ -15,10 +16,51 @@ export function isStreamingUpload(c: Context): boolean {
   return c.req.method === 'POST' && STREAMING_PATHS.test(c.req.path) && STREAMING_TYPES.test(c.req.header('content-type') ?? '');
 }
 
+export class BodyTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`Request body too large: the limit is ${limit} bytes (SCOUT_MAX_BODY_BYTES)`);
+    this.name = 'BodyTooLargeError';
+  }
+}
+
+/** `body` as a stream that errors with BodyTooLargeError once more than `limit` bytes passed. */
+function capped(body: ReadableStream<Uint8Array>, limit: number, onExceeded: () => void): ReadableStream<Uint8Array> {
+  let seen = 0;
+  return body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        seen += chunk.byteLength;
+        if (seen > limit) {
+          onExceeded();
+          controller.error(new BodyTooLargeError(limit));
+          return;
+        }
+        controller.enqueue(chunk);
+      },
+    }),
+  );
+}
+
 export function bodyCap(maxBytes: number, exempt: (c: Context) => boolean = isStreamingUpload): MiddlewareHandler {
-  const limit = bodyLimit({
-    maxSize: maxBytes,
-    onError: (c) => c.json({ detail: `Request body too large: the limit is ${maxBytes} bytes (SCOUT_MAX_BODY_BYTES)` }, 413),
-  });
-  return (c, next) => (exempt(c) ? next() : limit(c, next));
+  // the rest of the body is not read: the connection closes after the answer, so a client
+  // does not send its next request on a socket still full of this one
+  const tooLarge = (c: Context) => c.json({ detail: new BodyTooLargeError(maxBytes).message }, 413, { connection: 'close' });
+  return async (c, next) => {
+    const raw = c.req.raw;
+    if (!raw.body || exempt(c)) return next();
+    const declared = Number(raw.headers.get('content-length') ?? NaN);
+    if (declared > maxBytes) return tooLarge(c);
+    let exceeded = false;
+    // the same Request class the server adapter made, so every consumer reads it as before
+    const RequestClass = raw.constructor as typeof Request;
+    c.req.raw = new RequestClass(raw.url, {
+      method: raw.method,
+      headers: raw.headers,
+      body: capped(raw.body, maxBytes, () => (exceeded = true)),
+      signal: raw.signal,
+      duplex: 'half',
+    } as RequestInit);
+    await next();
+    if (exceeded) c.res = tooLarge(c);
+  };
 }

@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Redis } from 'ioredis';
+import type { ConnectionState } from './connection-state.js';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -25,8 +26,75 @@ export function redisOptions(url: string) {
   };
 }
 
-export function createRedis(url: string, name?: string): Redis {
-  return new Redis({ ...redisOptions(url), connectionName: name, lazyConnect: false });
+/**
+ * An ioredis client. Its connection state goes to `state` (one log line per change); without
+ * one its errors are still listened to, so ioredis prints no "Unhandled error event" lines.
+ */
+export function createRedis(url: string, name?: string, state?: ConnectionState): Redis {
+  const client = new Redis({ ...redisOptions(url), connectionName: name, lazyConnect: false });
+  client.on('ready', () => state?.up(name));
+  client.on('error', (error: Error) => state?.down(error, name));
+  return client;
+}
+
+/**
+ * A readiness check of a client: fails at once when it is not connected (its commands would
+ * queue until it is), else PINGs.
+ */
+export async function checkRedisClient(client: Redis): Promise<void> {
+  if (client.status !== 'ready') throw new Error(`connection is ${client.status}`);
+  await client.ping();
+}
+
+/** `redis://user:secret@host` -> `redis://user:***@host`, for messages. */
+export function redactRedisUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
+/**
+ * Wait until Redis at `url` answers (connects and PINGs), at most `timeoutMs`; else throw a
+ * RedisUnavailableError naming the URL and the last error. Entry points call this before
+ * building anything, so a dead REDIS_URL stops the process instead of hanging every request.
+ */
+export async function waitForRedis(url: string, timeoutMs: number): Promise<void> {
+  let lastError: Error | undefined;
+  const client = new Redis({
+    ...redisOptions(url),
+    connectionName: 'scout-probe',
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    connectTimeout: Math.min(timeoutMs, 5000),
+    retryStrategy: (times) => Math.min(times * 200, 1000),
+  });
+  client.on('error', (error: Error) => {
+    lastError = error;
+  });
+  const deadline = Date.now() + timeoutMs;
+  try {
+    for (;;) {
+      try {
+        if (client.status === 'wait') await client.connect();
+        if (client.status === 'ready' && (await client.ping()) === 'PONG') return;
+      } catch (error) {
+        lastError = error as Error;
+      }
+      if (Date.now() >= deadline) break;
+      await new Promise((r) => setTimeout(r, Math.min(250, Math.max(0, deadline - Date.now()))));
+    }
+  } finally {
+    client.disconnect();
+  }
+  throw new RedisUnavailableError(
+    `Redis at ${redactRedisUrl(url)} did not answer within ${timeoutMs} ms (SCOUT_REDIS_CONNECT_TIMEOUT_MS)` +
+      `${lastError ? `: ${lastError.message}` : ''}.\nCheck REDIS_URL, or unset it to let \`npm start\` find or start a local redis-server.`,
+  );
 }
 
 /** True when something speaks RESP on host:port (answers PING with +PONG). */

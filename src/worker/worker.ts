@@ -5,6 +5,7 @@
  */
 import { Worker } from 'bullmq';
 import type { Config } from '../config.js';
+import { bullErrorLogger, createConnectionState, type ConnectionState } from '../infra/connection-state.js';
 import { redisOptions } from '../infra/redis.js';
 import { QUEUE_NAMES, type DomainScanJobData } from '../jobs/job.types.js';
 import { bullPrefix, type JobControlData } from '../jobs/queue.js';
@@ -20,6 +21,8 @@ export interface ScanWorkerOptions extends ProcessorDeps {
   redisUrl: string;
   bulk: Pick<BulkScanService, 'timeOut'>;
   logger: Logger;
+  /** Where connection errors go (one log line per change); default: a state of its own. */
+  redisState?: ConnectionState;
 }
 
 export function createScanWorker(options: ScanWorkerOptions) {
@@ -31,6 +34,7 @@ export function createScanWorker(options: ScanWorkerOptions) {
   // its last domains, yet few, so a job submitted later waits for little besides its turn
   const unitsInFlight = Math.max(2, Math.ceil(config.limits.concurrency / config.jobs.chunkSize) + 1);
   const processUnit = createDomainProcessor({ ...options, slots, onUnitTaken: (priority) => options.store.advanceRound(priority) });
+  const redisState = options.redisState ?? createConnectionState(logger, 'redis');
 
   const domainWorker = new Worker<DomainScanJobData, unknown, string>(QUEUE_NAMES.domainScan, processUnit, {
     connection,
@@ -65,7 +69,7 @@ export function createScanWorker(options: ScanWorkerOptions) {
       }
     })().catch((e: unknown) => logger.error({ err: e }, 'could not record a failed unit'));
   });
-  domainWorker.on('error', (error) => logger.error({ err: error }, 'domain worker error'));
+  domainWorker.on('error', bullErrorLogger(logger, redisState, 'domain worker'));
 
   const controlWorker = new Worker<JobControlData, unknown, string>(
     QUEUE_NAMES.jobControl,
@@ -74,7 +78,7 @@ export function createScanWorker(options: ScanWorkerOptions) {
     },
     { connection, prefix, concurrency: 1 },
   );
-  controlWorker.on('error', (error) => logger.error({ err: error }, 'control worker error'));
+  controlWorker.on('error', bullErrorLogger(logger, redisState, 'control worker'));
 
   return {
     domainWorker,

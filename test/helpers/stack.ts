@@ -7,7 +7,7 @@ import type { Config } from '../../src/config.js';
 import type { ResultSink } from '../../src/jobs/result-sink.js';
 import { createLogger } from '../../src/logger.js';
 import { buildRuntime, type Runtime } from '../../src/runtime.js';
-import { createApp, type App } from '../../src/server.js';
+import { createApp, type App, type AppOptions } from '../../src/server.js';
 import type { JobArchive } from '../../src/services/bulk-scan.service.js';
 import type { Simulator } from '../../src/sim/simulator.js';
 import type { Db } from '../../src/store/db.js';
@@ -26,6 +26,8 @@ export interface StackOptions {
   sink?: ResultSink;
   archive?: JobArchive;
   heartbeatMs?: number;
+  /** HTTP app options (API keys, CORS origins, body cap). */
+  app?: Partial<Omit<AppOptions, 'services' | 'logger'>>;
 }
 
 export interface Stack {
@@ -49,7 +51,7 @@ export async function startStack(sim: Simulator, prefix: string, options: StackO
     now: () => CORPUS_NOW,
     heartbeatMs: options.heartbeatMs,
   });
-  const app = createApp({ services: runtime.services, logger, health: runtime.health });
+  const app = createApp({ services: runtime.services, logger, health: runtime.health, graphql: config.graphql, maxBulk: config.jobs.maxBulk, ...options.app });
   return { config, runtime, app, close: () => runtime.close() };
 }
 

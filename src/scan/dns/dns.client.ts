@@ -5,6 +5,7 @@
  * "we could not find out" (timeout, SERVFAIL, REFUSED) are transient ScanErrors.
  */
 import { Resolver } from 'node:dns/promises';
+import { timeUpstream } from '../../observability/metrics.js';
 import { createScanError, ScanError } from '../scan.errors.js';
 import { BudgetExhaustedError, type IoBudget } from '../io-budget.js';
 import { DNS_UPSTREAM, type QueryGate } from '../rate-gate.js';
@@ -81,7 +82,7 @@ export function createDnsLookup(options: DnsClientOptions): DnsLookup {
     }
     await gate.acquire(DNS_UPSTREAM, signal);
     try {
-      const records = await budget.spend(() => run());
+      const records = await budget.spend(() => timeUpstream('dns', run));
       gate.reportSuccess(DNS_UPSTREAM);
       return records.length ? { kind: 'records', records } : { kind: 'nodata' };
     } catch (error) {

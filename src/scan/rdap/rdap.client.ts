@@ -2,6 +2,7 @@
  * RDAP I/O (RFC 9082/9083): GET <base>/domain/<name>. Outcomes as data: 200 -> the JSON object,
  * 404 -> not registered. 429 and 5xx are transient ScanErrors (429 carries Retry-After).
  */
+import { timeUpstream } from '../../observability/metrics.js';
 import { createScanError } from '../scan.errors.js';
 import { parseRetryAfter } from './rdap.parse.js';
 
@@ -15,7 +16,11 @@ export interface RdapQueryOptions {
   fetchImpl?: typeof fetch;
 }
 
-export async function fetchRdapDomain(options: RdapQueryOptions): Promise<RdapResponse> {
+export function fetchRdapDomain(options: RdapQueryOptions): Promise<RdapResponse> {
+  return timeUpstream('rdap', () => requestRdapDomain(options));
+}
+
+async function requestRdapDomain(options: RdapQueryOptions): Promise<RdapResponse> {
   const { baseUrl, domain, timeoutMs, signal, fetchImpl = fetch } = options;
   const url = `${baseUrl}/domain/${encodeURIComponent(domain)}`;
   const upstream = new URL(baseUrl).host;

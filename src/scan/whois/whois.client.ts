@@ -6,6 +6,7 @@
  * hit), its timeout is an idle timeout rather than a deadline, and it takes no AbortSignal.
  */
 import net from 'node:net';
+import { timeUpstream } from '../../observability/metrics.js';
 import { createScanError } from '../scan.errors.js';
 
 export interface WhoisQueryOptions {
@@ -21,6 +22,10 @@ export interface WhoisQueryOptions {
 
 /** Send one WHOIS query and return the raw reply text. Rejects with transient ScanErrors. */
 export function queryWhois(options: WhoisQueryOptions): Promise<string> {
+  return timeUpstream('whois', () => exchangeWhois(options));
+}
+
+function exchangeWhois(options: WhoisQueryOptions): Promise<string> {
   const { host, port, query, timeoutMs, signal, maxBytes = 1 << 20 } = options;
   const upstream = `${host}:${port}`;
   return new Promise((resolve, reject) => {

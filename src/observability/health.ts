@@ -1,0 +1,53 @@
+/**
+ * Liveness and readiness: `/healthz/live` 200 `{"status":"alive"}` (the process answers);
+ * `/healthz/ready` 200 `{"status":"ready","checks":{"database":true,"redis":true}}` or 503
+ * `{"detail":"Redis unavailable: ..."}` / `"Database unavailable: ..."`, always within a second.
+ */
+import { withTimeout } from './metrics.js';
+
+export type HealthChecks = Record<string, () => Promise<unknown>>;
+
+/** Each check gets this long; the whole answer stays under a second. */
+export const CHECK_TIMEOUT_MS = 800;
+
+const LABELS: Record<string, string> = { redis: 'Redis', database: 'Database' };
+
+export interface ReadinessResult {
+  status: 200 | 503;
+  body: { status: 'ready'; checks: Record<string, boolean> } | { detail: string };
+}
+
+/** Run every check at once, each bounded; the first failing (redis before database) names the reason. */
+export async function checkReadiness(checks: HealthChecks, timeoutMs = CHECK_TIMEOUT_MS): Promise<ReadinessResult> {
+  const names = Object.keys(checks).sort((a, b) => order(a) - order(b));
+  const outcomes = await Promise.all(
+    names.map((name) =>
+      withTimeout(Promise.resolve().then(checks[name]), timeoutMs, `no answer within ${timeoutMs} ms`).then(
+        () => null,
+        (error: unknown) => (error as Error)?.message ?? String(error),
+      ),
+    ),
+  );
+  const failed = outcomes.findIndex((o) => o !== null);
+  if (failed >= 0) {
+    const name = names[failed];
+    return { status: 503, body: { detail: `${LABELS[name] ?? name} unavailable: ${outcomes[failed]}` } };
+  }
+  return { status: 200, body: { status: 'ready', checks: Object.fromEntries(names.map((n) => [n, true])) } };
+}
+
+const order = (name: string) => (name === 'redis' ? 0 : name === 'database' ? 1 : 2);
+
+/** `/healthz/live`, `/healthz/ready` and `/metrics` as a fetch handler (the worker's server; the API mounts the same). */
+export async function handleObservability(pathname: string, checks: HealthChecks, renderMetrics: () => Promise<{ body: string; contentType: string }>): Promise<Response | undefined> {
+  if (pathname === '/healthz/live') return Response.json({ status: 'alive' });
+  if (pathname === '/healthz/ready') {
+    const { status, body } = await checkReadiness(checks);
+    return Response.json(body, { status });
+  }
+  if (pathname === '/metrics') {
+    const { body, contentType } = await renderMetrics();
+    return new Response(body, { headers: { 'content-type': contentType } });
+  }
+  return undefined;
+}
