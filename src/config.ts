@@ -49,6 +49,7 @@ const ENV_SCHEMA = {
   SCOUT_MAX_BULK: intFrom(1).default(10000).describe('Largest accepted bulk list'),
   SCOUT_MAX_BULK_STREAM: intFrom(1).default(1_000_000).describe('Largest bulk list through the streaming doors (CSV, plain text, NDJSON, file upload)'),
   SCOUT_CHUNK_SIZE: intFrom(1).default(100).describe('Domains per queued unit of work (one BullMQ job names a range of a bulk job)'),
+  SCOUT_UNIT_SLICE_MS: intFrom(1).default(2000).describe('A unit still running after this long queues its rest behind the other jobs (fair sharing, ms)'),
   SCOUT_JOB_TIMEOUT_MS_PER_100: intFrom(1).default(30 * 60 * 1000).describe('Bulk job timeout per 100 domains (ms, pro rata)'),
   SCOUT_JOB_TIMEOUT_MIN_MS: intFrom(1).default(30 * 60 * 1000).describe('Minimum bulk job timeout (ms)'),
   SCOUT_JOB_TTL_S: intFrom(1).default(7 * 24 * 3600).describe('Lifetime of job state in Redis (s)'),
@@ -185,6 +186,8 @@ export interface JobsConfig {
   maxBulkStream: number;
   /** Domains per queued unit (SCOUT_CHUNK_SIZE). */
   chunkSize: number;
+  /** After this long a unit hands the rest of its range to a new unit (SCOUT_UNIT_SLICE_MS). */
+  unitSliceMs: number;
   timeoutMsPer100: number;
   timeoutMinMs: number;
   ttlSeconds: number;
@@ -256,6 +259,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxBulk: e.SCOUT_MAX_BULK,
       maxBulkStream: e.SCOUT_MAX_BULK_STREAM,
       chunkSize: e.SCOUT_CHUNK_SIZE,
+      unitSliceMs: e.SCOUT_UNIT_SLICE_MS,
       timeoutMsPer100: e.SCOUT_JOB_TIMEOUT_MS_PER_100,
       timeoutMinMs: e.SCOUT_JOB_TIMEOUT_MIN_MS,
       ttlSeconds: e.SCOUT_JOB_TTL_S,

@@ -264,7 +264,12 @@ export function createJobStore(redis: Redis, options: JobStoreOptions) {
 
     /** Keep the stages one attempt finished, for the retry (or a re-run after a crash). */
     async savePartial(id: string, domain: string, partial: unknown): Promise<void> {
-      await redis.hset(keys(id).partial, domain, JSON.stringify(partial));
+      const k = keys(id);
+      const pttl = await redis.pttl(k.meta);
+      const write = redis.multi().hset(k.partial, domain, JSON.stringify(partial));
+      // the job's lifetime, like every key of its state
+      if (pttl > 0) write.pexpire(k.partial, pttl);
+      await write.exec();
     },
 
     /** Fair sharing (see queue.ts): the round being served; a new job's first unit is queued just after it. */

@@ -4,9 +4,11 @@
  *
  * Fair sharing: every unit has a BullMQ priority, a virtual round. A job's unit k gets round
  * `base + k`, where `base` is the round being served when the job was submitted (the largest
- * priority a worker has taken so far). Workers take the lowest round first, so jobs running at
- * the same time take turns unit by unit (the round lives in the job store), and a job submitted while a huge one runs waits for at
- * most about one unit per job ahead of it instead of for the whole huge job.
+ * priority a worker has taken so far; kept in the job store). Workers take the lowest round
+ * first, so jobs running at the same time take turns unit by unit. A unit that runs longer than
+ * SCOUT_UNIT_SLICE_MS queues the rest of its range one round later and ends, so no unit holds
+ * the slots for long: a job submitted while a huge one runs waits for about one slice, not for
+ * the huge job.
  */
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Config } from '../config.js';
@@ -39,6 +41,16 @@ export function domainJobOptions(config: Config): JobsOptions {
 /** BullMQ's largest priority. */
 export const MAX_PRIORITY = 2_097_151;
 
+const roundOf = (round: number) => Math.max(1, Math.min(MAX_PRIORITY, round));
+
+/**
+ * The rest of a unit whose time slice is up (positions [start, start + count)), queued one
+ * round later: behind the units of other jobs in the same round.
+ */
+export function continuationOf(config: Config, data: DomainScanJobData, priority: number) {
+  return { name: 'scan', data, opts: { ...domainJobOptions(config), priority: roundOf(priority + 1), jobId: `${data.jobId}-${data.start}` } };
+}
+
 /** The units of positions [from, to) of a job whose unit 0 has round `base + 1`. */
 export function unitsOf(config: Config, jobId: string, from: number, to: number, base: number) {
   const size = config.jobs.chunkSize;
@@ -49,7 +61,7 @@ export function unitsOf(config: Config, jobId: string, from: number, to: number,
     units.push({
       name: 'scan',
       data: { jobId, start, count } satisfies DomainScanJobData,
-      opts: { ...options, priority: Math.min(MAX_PRIORITY, base + 1 + Math.floor(start / size)), jobId: `${jobId}-${start}` },
+      opts: { ...options, priority: roundOf(base + Math.floor(start / size)), jobId: `${jobId}-${start}` },
     });
   }
   return units;

@@ -3,7 +3,9 @@
  * `start` .. `start + count - 1`, the domains read from the job's Redis list). The unit's
  * domains run side by side through the worker's shared slots (SCOUT_CONCURRENCY domains in
  * flight per worker, whatever the number of units held); each domain: one scan with its
- * retries, the outcome recorded once, progress published.
+ * retries, the outcome recorded once, progress published. A unit still running after its time
+ * slice starts no more domains: it queues the rest of its range behind the other jobs' units
+ * (fair sharing) and ends once its domains in flight are done.
  *
  * Transient failures are retried in place with jittered backoff (a retry must not queue behind
  * the rest of the job), the finished stages saved in the job's `partial` hash for the retry or
@@ -46,6 +48,10 @@ export interface ProcessorDeps {
   slots?: Slots;
   /** A unit was taken (its priority): fair-sharing bookkeeping. */
   onUnitTaken?: (priority: number) => Promise<void>;
+  /** After this long a unit starts no more domains and hands the rest of its range to `continueUnit`. */
+  sliceMs?: number;
+  /** Queue the rest of a unit (one round after `priority`). */
+  continueUnit?: (data: ProcessorJobData, priority: number) => Promise<void>;
 }
 
 /** The bulk job ended while one of its domains was being retried. */
@@ -141,8 +147,9 @@ export function createDomainProcessor(deps: ProcessorDeps) {
 
     let next = 0;
     let unexpected: unknown;
+    const sliceEnds = deps.continueUnit && deps.sliceMs ? Date.now() + deps.sliceMs : Infinity;
     const runner = async () => {
-      while (next < todo.length && unexpected === undefined && !signal?.aborted) {
+      while (next < todo.length && unexpected === undefined && !signal?.aborted && Date.now() < sliceEnds) {
         const entry = todo[next++];
         const release = await slots.acquire(priority);
         try {
@@ -159,6 +166,11 @@ export function createDomainProcessor(deps: ProcessorDeps) {
     await Promise.all(Array.from({ length: Math.min(todo.length, slots.size) }, runner));
     if (unexpected !== undefined) throw unexpected;
     if (signal?.aborted) throw new Error('unit aborted');
+    if (next < todo.length) {
+      // slice over: the rest goes behind the other jobs (queued before this unit completes, so a crash loses nothing)
+      const from = todo[next].position;
+      await deps.continueUnit!({ jobId, start: from, count: start + count - from }, priority);
+    }
     return outcome;
   };
 }

@@ -3,12 +3,12 @@
  * at most SCOUT_CONCURRENCY domains in flight at once over all the units it holds) and on the
  * control queue (job timeouts). Needs only Redis to join.
  */
-import { Worker } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import type { Config } from '../config.js';
 import { bullErrorLogger, createConnectionState, type ConnectionState } from '../infra/connection-state.js';
 import { redisOptions } from '../infra/redis.js';
 import { QUEUE_NAMES, type DomainScanJobData } from '../jobs/job.types.js';
-import { bullPrefix, type JobControlData } from '../jobs/queue.js';
+import { bullPrefix, continuationOf, type JobControlData } from '../jobs/queue.js';
 import type { Logger } from '../logger.js';
 import { ScanError } from '../scan/scan.errors.js';
 import { backoffDelay } from '../scan/scan-domain.js';
@@ -33,7 +33,18 @@ export function createScanWorker(options: ScanWorkerOptions) {
   // units held at once: enough queued domains to keep every slot busy while one unit finishes
   // its last domains, yet few, so a job submitted later waits for little besides its turn
   const unitsInFlight = Math.max(2, Math.ceil(config.limits.concurrency / config.jobs.chunkSize) + 1);
-  const processUnit = createDomainProcessor({ ...options, slots, onUnitTaken: (priority) => options.store.advanceRound(priority) });
+  // where a unit whose time slice is up queues the rest of its range
+  const continuations = new Queue<DomainScanJobData, unknown, string>(QUEUE_NAMES.domainScan, { connection, prefix });
+  const processUnit = createDomainProcessor({
+    ...options,
+    slots,
+    onUnitTaken: (priority) => options.store.advanceRound(priority),
+    sliceMs: config.jobs.unitSliceMs,
+    continueUnit: async (data, priority) => {
+      const unit = continuationOf(config, data, priority);
+      await continuations.add(unit.name, unit.data, unit.opts);
+    },
+  });
   const redisState = options.redisState ?? createConnectionState(logger, 'redis');
 
   const domainWorker = new Worker<DomainScanJobData, unknown, string>(QUEUE_NAMES.domainScan, processUnit, {
@@ -84,6 +95,7 @@ export function createScanWorker(options: ScanWorkerOptions) {
     domainWorker,
     async close() {
       await Promise.all([domainWorker.close(), controlWorker.close()]);
+      await continuations.close();
     },
   };
 }
