@@ -2,6 +2,7 @@
  * The simulator of one scenario: generated cases (mostly clean, a small evenly spread share of
  * faulty ones), realistic seeded latency, and the accounting of what the service asked it.
  */
+import { RATE_SPACING_MARGIN } from '../src/limits/local-gate.js';
 import { caseHasFault, generateCases } from '../src/sim/sim.cases.js';
 import { startSimulator, type Simulator } from '../src/sim/simulator.js';
 import type { SimCase, SimLatencyOptions, SimQueryLogEntry, SimRateLimitOptions } from '../src/sim/sim.types.js';
@@ -236,7 +237,8 @@ export const FLOOR_FORMULA =
   'floor = max over upstreams u of max(0, Q_u - N*B_u) / (N*R_u), upstreams = the DNS budget and each WHOIS/RDAP server ' +
   '(the simulator\'s WHOIS and RDAP are two servers, each with its own per-server budget); Q_u = queries the simulator received ' +
   '(DNS: over UDP, one per gate token), R_u = the per-worker rate (SCOUT_DNS_RATE, SCOUT_WHOIS_RATE), N = worker processes ' +
-  '(each has its own budgets), B_u = R_u = the burst each worker\'s token bucket starts with (one second of budget)';
+  '(each has its own budgets), B_u = 1 + the burst (SCOUT_DNS_BURST / SCOUT_WHOIS_BURST, default 0): the tokens each worker\'s ' +
+  'bucket starts with; the gate spaces tokens 2% wider than 1 / R_u (its jitter margin), so R_u counts as R_u / 1.02';
 
 export interface Floor {
   seconds: number;
@@ -246,12 +248,14 @@ export interface Floor {
   bound: 'dns' | 'whois' | 'rdap';
 }
 
-export function computeFloor(totals: QueryTotals, rates: { dns: number; whois: number }, workers: number): Floor {
-  // the service's buckets hold max(1, floor(rate)) tokens and start full (src/limits/local-gate.ts)
-  const part = (queries: number, rate: number) => Math.max(0, queries - workers * Math.max(1, Math.floor(rate))) / (rate * workers);
-  const dnsSeconds = part(totals.dnsUdp, rates.dns);
-  const whoisSeconds = part(totals.whois, rates.whois);
-  const rdapSeconds = part(totals.rdap, rates.whois);
+export function computeFloor(totals: QueryTotals, rates: { dns: number; whois: number }, workers: number, bursts: { dns: number; whois: number } = { dns: 0, whois: 0 }): Floor {
+  // the service's buckets hold burst + 1 tokens, start full, and space tokens by
+  // (1 + RATE_SPACING_MARGIN) / rate (src/limits/local-gate.ts)
+  const part = (queries: number, rate: number, burst: number) =>
+    (Math.max(0, queries - workers * (burst + 1)) * (1 + RATE_SPACING_MARGIN)) / (rate * workers);
+  const dnsSeconds = part(totals.dnsUdp, rates.dns, bursts.dns);
+  const whoisSeconds = part(totals.whois, rates.whois, bursts.whois);
+  const rdapSeconds = part(totals.rdap, rates.whois, bursts.whois);
   const seconds = Math.max(dnsSeconds, whoisSeconds, rdapSeconds);
   const bound = seconds === dnsSeconds ? 'dns' : seconds === rdapSeconds ? 'rdap' : 'whois';
   return { seconds: round2(seconds), dnsSeconds: round2(dnsSeconds), whoisSeconds: round2(whoisSeconds), rdapSeconds: round2(rdapSeconds), bound };
@@ -292,8 +296,8 @@ export function timeline(log: SimQueryLogEntry[], info: Map<string, DomainInfo>,
     firstDnsAt: round2(firstDnsAt),
     lastDnsAt: round2(lastDnsAt),
     tailSeconds: round2(wallSeconds - lastDnsAt),
-    // the bucket starts full (burst = 1 s of budget): allow for it
-    dnsUtilisation: round2(dns.length / (dnsRatePerSecondTotal * window + dnsRatePerSecondTotal)),
+    // the bucket starts with one token (burst 0), then one per interval
+    dnsUtilisation: round2(dns.length / (dnsRatePerSecondTotal * window + 1)),
     tailDomains: [...tail.values()].sort((a, b) => b.lastQueryAt - a.lastQueryAt).slice(0, 5),
   };
 }

@@ -62,7 +62,13 @@ export async function buildRuntime(options: RuntimeOptions) {
   const store = observeDomainOutcomes(createJobStore(redis, { prefix, ttlSeconds: config.jobs.ttlSeconds }), logger);
   const bus = createProgressBus(redis, subscriber, prefix);
   const publisher = observeJobLifecycle(createProgressPublisher(bus), logger);
-  const gateOptions = { dnsRate: config.limits.dnsRate, whoisRate: config.limits.whoisRate, backoffMs: config.limits.backoffMs };
+  const gateOptions = {
+    dnsRate: config.limits.dnsRate,
+    whoisRate: config.limits.whoisRate,
+    dnsBurst: config.limits.dnsBurst,
+    whoisBurst: config.limits.whoisBurst,
+    backoffMs: config.limits.backoffMs,
+  };
   const gate = instrumentGate(config.limits.scope === 'cluster' ? createClusterGate(redis, prefix, gateOptions) : createLocalGate(gateOptions), logger);
   const scanDeps: ScanDeps = { config: config.scan, gate, bootstrap: createRdapBootstrap({ url: config.scan.rdapBootstrapUrl }), now: options.now };
   const queues = createQueues(config, redisUrl);

@@ -9,7 +9,7 @@ import { maxInWindow } from '../../test/helpers/rate-window.js';
 import { createRedis } from '../infra/redis.js';
 import { DNS_UPSTREAM, whoisUpstream, type QueryGate } from '../scan/rate-gate.js';
 import { createClusterGate } from './cluster-gate.js';
-import type { GateOptions } from './local-gate.js';
+import { intervalFor, type GateOptions } from './local-gate.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `t-cgate-${randomBytes(4).toString('hex')}`;
@@ -60,7 +60,7 @@ async function hammer(gates: QueryGate[], upstream: string, loops: number, ms: n
 }
 
 describe('createClusterGate (two workers, one Redis)', () => {
-  it('keeps the total of both workers within one budget in any 1-second window, and uses it', async () => {
+  it('keeps the total of both workers within one budget in any 1-second window (no burst by default), and uses it', async () => {
     const duration = 2200;
     const [[dnsA, dnsB], [whoisA, whoisB]] = await Promise.all([
       hammer([gateA, gateB], DNS_UPSTREAM, 4, duration),
@@ -68,19 +68,16 @@ describe('createClusterGate (two workers, one Redis)', () => {
     ]);
     const dns = [...dnsA, ...dnsB];
     const whois = [...whoisA, ...whoisB];
-    const burst = { dns: options.dnsRate, whois: options.whoisRate }; // default burst: one second of budget
     const report = {
-      dns: { a: dnsA.length, b: dnsB.length, maxPerWindow: maxInWindow(dns), budget: options.dnsRate + burst.dns },
-      whois: { a: whoisA.length, b: whoisB.length, maxPerWindow: maxInWindow(whois), budget: options.whoisRate + burst.whois },
+      dns: { a: dnsA.length, b: dnsB.length, maxPerWindow: maxInWindow(dns), budget: options.dnsRate },
+      whois: { a: whoisA.length, b: whoisB.length, maxPerWindow: maxInWindow(whois), budget: options.whoisRate },
     };
     console.info('cluster gate hammer', JSON.stringify(report));
-    expect(report.dns.maxPerWindow).toBeLessThanOrEqual(options.dnsRate + burst.dns);
-    expect(report.whois.maxPerWindow).toBeLessThanOrEqual(options.whoisRate + burst.whois);
-    // after the first second the burst is gone: any later window holds about one second of budget
-    const t0 = Math.min(...dns);
-    expect(maxInWindow(dns.filter((t) => t >= t0 + 1000))).toBeLessThanOrEqual(options.dnsRate + 1);
-    // not under-used: burst + rate x duration, less a little for the edges
-    const expectedDns = burst.dns + (options.dnsRate * duration) / 1000;
+    // burst 0 (the default): never more than the rate in a window, from the first query on
+    expect(report.dns.maxPerWindow).toBeLessThanOrEqual(options.dnsRate);
+    expect(report.whois.maxPerWindow).toBeLessThanOrEqual(options.whoisRate);
+    // not under-used: one token at once, then one per interval (2% over 1000 / rate)
+    const expectedDns = 1 + duration / intervalFor('dns', options);
     expect(dns.length).toBeGreaterThanOrEqual(0.85 * expectedDns);
     expect(dns.length).toBeLessThanOrEqual(expectedDns + 1);
     // both workers got a share
@@ -91,7 +88,7 @@ describe('createClusterGate (two workers, one Redis)', () => {
   it('budgets WHOIS per server: a busy server does not slow another', async () => {
     const busy = whoisUpstream('whois.busy.test:43');
     const idle = whoisUpstream('whois.idle.test:43');
-    await Promise.all(Array.from({ length: options.whoisRate }, () => gateA.acquire(busy)));
+    await gateA.acquire(busy); // the only token: the bucket holds one
     const started = Date.now();
     await gateB.acquire(idle);
     expect(Date.now() - started).toBeLessThan(50);
@@ -115,7 +112,7 @@ describe('createClusterGate (two workers, one Redis)', () => {
 
   it('a pause that starts while a query waits for its token holds that query too', async () => {
     const upstream = whoisUpstream('whois.late-pause.test:43');
-    await Promise.all(Array.from({ length: options.whoisRate }, () => gateB.acquire(upstream))); // empty the bucket
+    await gateB.acquire(upstream); // empty the bucket (it holds one token)
     const started = Date.now();
     const waiting = gateB.acquire(upstream).then(() => Date.now() - started); // token due in ~100 ms
     await new Promise((r) => setTimeout(r, 20));
@@ -134,7 +131,7 @@ describe('createClusterGate (two workers, one Redis)', () => {
       Array.from({ length: 6 }, (_, i) => (i % 2 ? gateA : gateB).acquire(upstream).then(() => void done.push(Date.now() - started))),
     );
     done.sort((x, y) => x - y);
-    const interval = 1000 / options.whoisRate;
+    const interval = intervalFor(upstream, options);
     expect(done[0]).toBeGreaterThanOrEqual(280);
     // one token per interval after the pause: 6 tokens span 5 intervals
     expect(done[5] - done[0]).toBeGreaterThanOrEqual(5 * interval - 15);
@@ -168,8 +165,8 @@ describe('createClusterGate (two workers, one Redis)', () => {
     await waiting;
   });
 
-  it('honours a burst larger than one second of budget', async () => {
-    const gate = createClusterGate(redisA, `${prefix}:big-burst`, { ...options, burst: (rate) => 3 * rate });
+  it('honours a burst (SCOUT_WHOIS_BURST), even one larger than one second of budget', async () => {
+    const gate = createClusterGate(redisA, `${prefix}:big-burst`, { ...options, whoisBurst: 3 * options.whoisRate - 1 });
     const started = Date.now();
     // three seconds of budget at once, then the steady rate
     await Promise.all(Array.from({ length: 3 * options.whoisRate }, () => gate.acquire(whoisUpstream('whois.burst.test:43'))));

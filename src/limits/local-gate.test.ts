@@ -20,11 +20,14 @@ function acquireMany(gate: QueryGate, upstream: string, n: number, signal?: Abor
 }
 
 const A = whoisUpstream('whois.a.test:43');
+
+/** The busiest half-open 1-second window of a list of times (ms). */
+const maxPerSecond = (times: number[]) => Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + 1000).length));
 const B = whoisUpstream('whois.b.test:43');
 
 describe('createLocalGate', () => {
   it('spaces acquisitions by the budget of the upstream: DNS rate for dns, WHOIS rate for each WHOIS server', async () => {
-    const gate = createLocalGate({ dnsRate: 10, whoisRate: 4, backoffMs: 10, burst: () => 2 });
+    const gate = createLocalGate({ dnsRate: 10, whoisRate: 4, backoffMs: 10, dnsBurst: 1, whoisBurst: 1, spacingMargin: 0 });
     const dns = acquireMany(gate, DNS_UPSTREAM, 5);
     const a = acquireMany(gate, A, 4);
     const b = acquireMany(gate, B, 3);
@@ -36,20 +39,33 @@ describe('createLocalGate', () => {
     expect(b.times).toEqual([0, 0, 250]);
   });
 
-  it('defaults the burst to one second of budget', async () => {
+  it('by default there is no burst: tokens spaced 2% wider than 1000 / rate, so no 1-second window holds more than the rate', async () => {
     const gate = createLocalGate({ dnsRate: 5, whoisRate: 2, backoffMs: 10 });
     const dns = acquireMany(gate, DNS_UPSTREAM, 7);
     const a = acquireMany(gate, A, 3);
-    await vi.advanceTimersByTimeAsync(1000);
+    await vi.advanceTimersByTimeAsync(1500);
     await Promise.all([dns.done, a.done]);
-    expect(dns.times).toEqual([0, 0, 0, 0, 0, 200, 400]);
-    expect(a.times).toEqual([0, 0, 500]);
+    expect(dns.times).toEqual([0, 204, 408, 612, 816, 1020, 1224]);
+    expect(a.times).toEqual([0, 510, 1020]);
+    expect(maxPerSecond(dns.times)).toBe(5);
+    expect(maxPerSecond(a.times)).toBe(2);
     expect(rateFor('dns', { dnsRate: 5, whoisRate: 2, backoffMs: 1 })).toBe(5);
     expect(rateFor(A, { dnsRate: 5, whoisRate: 2, backoffMs: 1 })).toBe(2);
   });
 
+  it('a burst lets that many queries more into one window, never more', async () => {
+    const gate = createLocalGate({ dnsRate: 10, whoisRate: 4, backoffMs: 10, dnsBurst: 3, whoisBurst: 0 });
+    const dns = acquireMany(gate, DNS_UPSTREAM, 30);
+    const a = acquireMany(gate, A, 10);
+    await vi.advanceTimersByTimeAsync(4000);
+    await Promise.all([dns.done, a.done]);
+    expect(dns.times.slice(0, 4)).toEqual([0, 0, 0, 0]);
+    expect(maxPerSecond(dns.times)).toBe(10 + 3);
+    expect(maxPerSecond(a.times)).toBe(4);
+  });
+
   it('a reported rate limit pauses acquisitions to that upstream only', async () => {
-    const gate = createLocalGate({ dnsRate: 100, whoisRate: 100, backoffMs: 10 });
+    const gate = createLocalGate({ dnsRate: 100, whoisRate: 100, backoffMs: 10, dnsBurst: 99, whoisBurst: 99, spacingMargin: 0 });
     gate.reportRateLimited(A, 1000); // Retry-After 1 s > backoff 10 ms
     const a = acquireMany(gate, A, 3);
     const b = acquireMany(gate, B, 3);
@@ -65,7 +81,7 @@ describe('createLocalGate', () => {
   });
 
   it('a pause that starts while a query waits for its token holds that query too', async () => {
-    const gate = createLocalGate({ dnsRate: 10, whoisRate: 10, backoffMs: 10, burst: () => 1 });
+    const gate = createLocalGate({ dnsRate: 10, whoisRate: 10, backoffMs: 10, spacingMargin: 0 });
     const a = acquireMany(gate, A, 3); // tokens due at 0, 100, 200
     await vi.advanceTimersByTimeAsync(50);
     expect(a.times).toEqual([0]);
@@ -79,7 +95,7 @@ describe('createLocalGate', () => {
   });
 
   it('after a pause, held queries resume at the steady rate, not in one burst of saved-up tokens', async () => {
-    const gate = createLocalGate({ dnsRate: 10, whoisRate: 10, backoffMs: 10 }); // burst 10
+    const gate = createLocalGate({ dnsRate: 10, whoisRate: 10, backoffMs: 10, whoisBurst: 9, spacingMargin: 0 }); // 10 tokens when full
     await gate.acquire(A); // the bucket exists and is (nearly) full
     gate.reportRateLimited(A, 1000);
     const a = acquireMany(gate, A, 5);
@@ -95,7 +111,7 @@ describe('createLocalGate', () => {
 
   it('escalates the pause per signal after the previous pause, and success decays it', async () => {
     vi.spyOn(Math, 'random').mockReturnValue(1); // jitter at the top: pause = full delay
-    const gate = createLocalGate({ dnsRate: 1000, whoisRate: 1000, backoffMs: 100 });
+    const gate = createLocalGate({ dnsRate: 1000, whoisRate: 1000, backoffMs: 100, spacingMargin: 0 });
     // how long an acquire started now waits; afterwards the clock stands at the pause's end
     // (no calm in between, which would forgive levels)
     const pausedFor = async () => {
@@ -120,7 +136,7 @@ describe('createLocalGate', () => {
   });
 
   it('an abort signal rejects an acquire waiting for a token, and one waiting out a pause', async () => {
-    const gate = createLocalGate({ dnsRate: 1, whoisRate: 1, backoffMs: 10, burst: () => 1 });
+    const gate = createLocalGate({ dnsRate: 1, whoisRate: 1, backoffMs: 10, spacingMargin: 0 });
     await gate.acquire(DNS_UPSTREAM); // the only token
     const controller = new AbortController();
     const waiting = gate.acquire(DNS_UPSTREAM, controller.signal);

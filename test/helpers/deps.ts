@@ -32,7 +32,13 @@ export function simEnv(sim: Simulator, overrides: Record<string, string | undefi
 export function createTestScanDeps(config: Config): ScanDeps {
   return {
     config: config.scan,
-    gate: createLocalGate({ dnsRate: config.limits.dnsRate, whoisRate: config.limits.whoisRate, backoffMs: config.limits.backoffMs }),
+    gate: createLocalGate({
+      dnsRate: config.limits.dnsRate,
+      whoisRate: config.limits.whoisRate,
+      dnsBurst: config.limits.dnsBurst,
+      whoisBurst: config.limits.whoisBurst,
+      backoffMs: config.limits.backoffMs,
+    }),
     bootstrap: createRdapBootstrap({ url: config.scan.rdapBootstrapUrl }),
     now: () => CORPUS_NOW,
   };
