@@ -91,8 +91,6 @@ const ENV_SCHEMA = {
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
   SCOUT_METRICS_PORT: intFrom(0).max(65535).optional().describe('npm run worker: port of its /metrics and /healthz/* server (unset: none; the API serves /metrics itself)'),
   SCOUT_REDIS_CONNECT_TIMEOUT_MS: intFrom(100).default(10000).describe('At start: how long to wait for Redis before exiting with an error (ms)'),
-  SCOUT_METRICS_PORT: intFrom(0).max(65535).optional().describe('npm run worker: port of its /metrics and /healthz/* server (unset: none; the API serves /metrics itself)'),
-  SCOUT_REDIS_CONNECT_TIMEOUT_MS: intFrom(100).default(10000).describe('At start: how long to wait for Redis before exiting with an error (ms)'),
 } as const;
 
 /** Never echoed in an error message. */
@@ -108,10 +106,6 @@ export interface Config {
   databaseUrl: string | undefined;
   dataDir: string;
   logLevel: Env['LOG_LEVEL'];
-  /** npm run worker: port of its metrics/health server; undefined = none. */
-  metricsPort: number | undefined;
-  /** At start: how long to wait for Redis (ms). */
-  redisConnectTimeoutMs: number;
   /** npm run worker: port of its metrics/health server; undefined = none. */
   metricsPort: number | undefined;
   /** At start: how long to wait for Redis (ms). */
@@ -226,8 +220,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     dataDir: e.SCOUT_DATA_DIR,
     logLevel: e.LOG_LEVEL,
-    metricsPort: e.SCOUT_METRICS_PORT,
-    redisConnectTimeoutMs: e.SCOUT_REDIS_CONNECT_TIMEOUT_MS,
     metricsPort: e.SCOUT_METRICS_PORT,
     redisConnectTimeoutMs: e.SCOUT_REDIS_CONNECT_TIMEOUT_MS,
     apiKeys: e.SCOUT_API_KEYS,

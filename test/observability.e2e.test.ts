@@ -106,7 +106,7 @@ describe('with Redis up', () => {
     const id = 'ab'.repeat(16);
     const res = await app.fetch(new Request(`http://test/scan/bulk/${id}`));
     expect(res.status).toBe(404);
-    const line = logs.lines.findLast((l) => l.msg === 'request');
+    const line = [...logs.lines].reverse().find((l) => l.msg === 'request');
     expect(line).toMatchObject({ method: 'GET', path: `/scan/bulk/${id}`, status: 404, jobId: id });
   });
 
