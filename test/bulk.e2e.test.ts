@@ -52,7 +52,7 @@ describe('a 100-domain bulk job', () => {
     expect(body.message).toBe('Bulk scan job created successfully');
     expect(body.total).toBe(100);
     expect(body.rejected).toEqual([{ input: 'nan', error: 'invalid_domain: "nan" is not a domain' }]);
-    expect(body.job_id).toMatch(/^[0-9a-f]{32}$/);
+    expect(body.job_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
 
     // a polling client: results are refused until the job finished
     const early = await get(stack.app, `/scan/bulk/${body.job_id}/results`);

@@ -9,7 +9,8 @@ import type { AppEnv } from '../http/app-env.js';
 import type { Logger } from '../logger.js';
 import { metrics } from './metrics.js';
 
-const JOB_ID_IN_PATH = /\/(?:scan\/bulk|jobs|bulk-scans)\/([0-9a-f]{32})(?:\/|$)/;
+// job ids: UUID v4 (new) or 32 hex characters (older jobs)
+const JOB_ID_IN_PATH = /\/(?:scan\/bulk|jobs|bulk-scans)\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{32})(?:\/|$)/;
 
 /** The job id a request path names, if any (REST bulk routes). */
 export function jobIdOfPath(pathname: string): string | undefined {

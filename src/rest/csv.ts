@@ -1,7 +1,8 @@
 /** Leads as CSV (RFC 4180): header row of the lead fields, list fields joined with `;`. Pure. */
 import { LEAD_FIELDS, type Lead } from '../scan/scan.types.js';
 
-function cell(value: unknown): string {
+/** One CSV cell: quoted when needed, a leading formula character neutralised. */
+export function cell(value: unknown): string {
   if (value === null || value === undefined) return '';
   let text = Array.isArray(value) ? value.join(';') : String(value);
   // a cell starting with = + - @ would run as a formula in a spreadsheet (CSV injection)

@@ -8,6 +8,11 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../http/app-env.js';
 import type { Services } from '../services/services.js';
 import { registerBulkRoutes } from './bulk.routes.js';
+import { registerDashboardRoutes } from './dashboard.routes.js';
+import { registerIngestRoutes } from './ingest.routes.js';
+import { registerJobRoutes } from './jobs.routes.js';
+import { registerLeadRoutes } from './leads.routes.js';
+import { registerRescanRoutes } from './rescan.routes.js';
 import { validationHook } from './rest.validation.js';
 import { registerScanRoutes } from './scan.routes.js';
 
@@ -18,8 +23,13 @@ export interface RestOptions {
 export function createRestApp({ services }: RestOptions) {
   const rest = new OpenAPIHono<AppEnv>({ defaultHook: validationHook as never });
   // literal routes before patterns: `/scan/bulk/rescan` is not a job id
+  registerRescanRoutes(rest, services);
   registerScanRoutes(rest, services);
   registerBulkRoutes(rest, services);
+  registerIngestRoutes(rest, services);
+  registerLeadRoutes(rest, services);
+  registerDashboardRoutes(rest, services);
+  registerJobRoutes(rest, services);
   rest.openAPIRegistry.registerComponent('securitySchemes', 'ApiKey', { type: 'apiKey', in: 'header', name: 'X-API-Key' });
   return rest;
 }

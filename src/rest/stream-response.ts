@@ -2,10 +2,10 @@
 import type { Lead } from '../scan/scan.types.js';
 
 /** `head`, each page through `render`, then `tail`; pages are read only as the client reads. */
-export function streamResponse(
+export function streamResponse<T = Lead>(
   head: string,
-  pages: AsyncIterable<Lead[]>,
-  render: (leads: Lead[]) => string,
+  pages: AsyncIterable<T[]>,
+  render: (items: T[]) => string,
   tail: string,
   headers: Record<string, string>,
 ): Response {

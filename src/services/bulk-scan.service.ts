@@ -3,7 +3,7 @@
  * SCOUT_CHUNK_SIZE domains, and read job state back (with the job timeout applied lazily on read, so a
  * job with no live worker still ends on time).
  */
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.js';
 import type { JobStore } from '../jobs/job.store.js';
 import { FINISHED_STATUSES, type JobSnapshot } from '../jobs/job.types.js';
@@ -117,7 +117,8 @@ export function createBulkScanService(deps: BulkScanDeps) {
       if (domains.length === 0) {
         throw new InputError('no valid domain in domain_list', rejected.map((r, i) => ({ loc: ['body', 'domain_list', i], msg: `${r.input}: ${r.error}`, type: 'value_error.domain' })));
       }
-      const id = randomBytes(16).toString('hex');
+      // RFC 4122 v4 (122 random bits), as the old docs promise; older 32-hex ids stay valid
+      const id = randomUUID();
       if (quotaSubject !== undefined && deps.quota) await deps.quota.admitJob(quotaSubject, id, domains.length);
       const createdAt = now();
       const timeoutMs = jobTimeoutMs(config, domains.length);
