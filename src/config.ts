@@ -63,7 +63,7 @@ const ENV_SCHEMA = {
   SCOUT_GRAPHQL_MAX_DEPTH: intFrom(1).default(10).describe('Deepest GraphQL selection'),
   SCOUT_GRAPHQL_MAX_ALIASES: intFrom(0).default(15).describe('Most aliases in one GraphQL document'),
   SCOUT_GRAPHQL_MAX_DIRECTIVES: intFrom(0).default(50).describe('Most directives in one GraphQL document'),
-  SCOUT_GRAPHQL_MAX_COST: intFrom(1).default(25_000).describe('Largest estimated cost of one GraphQL request: rows it can return plus its work (a scanDomain 1000, a startBulkScan 2000 + 1 per domain)'),
+  SCOUT_GRAPHQL_MAX_COST: intFrom(1).default(25_000).describe('Largest estimated cost of one GraphQL request: rows it can return plus its work (a scanDomain 5000, a startBulkScan 2000 + 1 per domain)'),
   SCOUT_GRAPHQL_MAX_ROWS: intFrom(1).default(20_000).describe('Most objects one GraphQL response may hold (estimated from page sizes before it runs)'),
   NODE_ENV: z.string().optional().describe('production: GraphiQL, introspection and field suggestions default to off'),
   SCOUT_GRAPHIQL: z.enum(['on', 'off']).optional().describe('GraphiQL at GET /graphql; default on, off when NODE_ENV=production'),

@@ -9,6 +9,7 @@ import { createServerAdapter } from '@whatwg-node/server';
 import { Hono } from 'hono';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import type { ApiKey } from './auth/api-keys.js';
+import { configFromEnv, type GraphQLConfig } from './config.js';
 import { apiKeyAuth } from './http/auth.js';
 import type { AppEnv } from './http/app-env.js';
 import { bodyCap } from './http/body-limit.js';
@@ -20,6 +21,7 @@ import { requestLog } from './observability/request-log.js';
 import { createRestApp, openApiDocument } from './rest/rest.app.js';
 import { errorResponse, json } from './rest/rest.errors.js';
 import { buildSchema } from './schema/index.js';
+import { createGraphQLGuards } from './schema/limits.js';
 import type { Services } from './services/services.js';
 import { createYogaServer } from './yoga.js';
 
@@ -32,15 +34,27 @@ export interface AppOptions {
   corsOrigins?: string[];
   /** Largest request body in bytes (SCOUT_MAX_BODY_BYTES); 2 MB by default. */
   maxBodyBytes?: number;
+  /** GraphQL limits and developer aids (SCOUT_GRAPHQL_*, SCOUT_GRAPHIQL, SCOUT_INTROSPECTION); the defaults by default. */
+  graphql?: GraphQLConfig;
+  /** Largest bulk list (SCOUT_MAX_BULK): the bound of list fields in the GraphQL cost estimate. */
+  maxBulk?: number;
   /** Extra health checks (Redis, database): name -> check. */
   health?: Record<string, () => Promise<unknown>>;
 }
 
 const VERSION = process.env.npm_package_version ?? '0.1.0';
+const DEFAULT_CONFIG = configFromEnv({});
 
-export function createApp({ services, logger, apiKeys = [], corsOrigins = [], maxBodyBytes = 2 * 1024 * 1024, health = {} }: AppOptions) {
+export function createApp({ services, logger, apiKeys = [], corsOrigins = [], maxBodyBytes = 2 * 1024 * 1024, graphql = DEFAULT_CONFIG.graphql, maxBulk = DEFAULT_CONFIG.jobs.maxBulk, health = {} }: AppOptions) {
   const schema = buildSchema();
-  const yoga = createYogaServer({ schema, services, logger, keysConfigured: apiKeys.length > 0 });
+  const yoga = createYogaServer({
+    schema,
+    services,
+    logger,
+    keysConfigured: apiKeys.length > 0,
+    graphiql: graphql.graphiql,
+    plugins: createGraphQLGuards({ limits: graphql, weights: { maxBulk } }),
+  });
   const rest = createRestApp({ services });
   const app = new Hono<AppEnv>();
 

@@ -29,7 +29,7 @@ export interface CostWeights {
   maxPage: number;
 }
 
-export const DEFAULT_COST_WEIGHTS: CostWeights = { scan: 1000, job: 2000, domain: 1, maxBulk: 10_000, maxPage: 1000 };
+export const DEFAULT_COST_WEIGHTS: CostWeights = { scan: 5000, job: 2000, domain: 1, maxBulk: 10_000, maxPage: 1000 };
 
 export interface CostEstimate {
   rows: number;

@@ -41,7 +41,7 @@ describe('GraphQL guards', () => {
     ['depth', '{ bulkScans { items { results { items { domain } } } } __typename a: bulkScan(id: "x") { results { items { domain } } } }'],
     ['directives', `{ bulkScan(id: "x") { ${'id @skip(if: false) '.repeat(60)} } }`],
     ['rows', `{ ${aliased(10, 'bulkScans { items { results(first: 1000) { items { domain } } } }')} }`],
-    ['cost', `mutation { ${aliased(11, 'scanDomain(domain: "a.com") { domain }')} }`],
+    ['cost', `mutation { ${aliased(2, 'scanDomain(domain: "a.com") { domain }')} }`],
   ])('refuses over the %s limit with 400 QUERY_TOO_COMPLEX before any work', async (limit, query) => {
     const env: Record<string, string> = limit === 'depth' ? { SCOUT_GRAPHQL_MAX_DEPTH: '4' } : limit === 'cost' ? { SCOUT_GRAPHQL_MAX_COST: '10000' } : {};
     const { post, calls } = setup(env);

@@ -9,6 +9,7 @@ import type { Lead } from '../scan/scan.types.js';
 import { snapshotOf, type Repositories } from '../store/db-sink.js';
 import type { LeadCounters, LeadFilter, LeadSort, LeadWithCompany, LeadWithHistory, NumberedPage, Page } from '../store/store.types.js';
 import { InputError, NotFoundError } from './input.errors.js';
+import { checkLeadFilter } from './lead-filter.js';
 import { scoreBreakdownOf, type ScoreBreakdown } from './score-breakdown.js';
 
 /** Rows per database read while exporting. */
@@ -62,15 +63,16 @@ export function createLeadsService(repos: Repositories): LeadsService {
       if (!result.ok) throw new InputError(result.error);
       return repos.leads.getLead(result.domain);
     },
-    leads: (filter, first, after, sort) => repos.leads.listLeads(filter, first, after, sort),
+    leads: (filter, first, after, sort) => repos.leads.listLeads(checkLeadFilter(filter), first, after, sort),
     async jobs(first, after, viewer = 'system') {
       const page = await repos.jobs.listJobs(first, after, viewer === 'system' ? null : viewer.owner);
       return { ...page, items: page.items.map(snapshotOf) };
     },
-    page: (filter, sort, page, pageSize) => repos.leads.pageLeads(filter, sort, (page - 1) * pageSize, pageSize),
+    page: (filter, sort, page, pageSize) => repos.leads.pageLeads(checkLeadFilter(filter, 'query'), sort, (page - 1) * pageSize, pageSize),
     row,
     breakdown: async (domain) => scoreBreakdownOf((await row(domain)).lead),
     async *exportRows(filter) {
+      checkLeadFilter(filter, 'query');
       for (let offset = 0; ; offset += EXPORT_PAGE) {
         const { rows } = await repos.leads.pageLeads(filter, undefined, offset, EXPORT_PAGE);
         if (rows.length > 0) yield rows;

@@ -118,7 +118,7 @@ export function createQuotaService({ redis, prefix, options, isRunning, runningR
     async admitJob(subject: string, jobId: string, domains: number): Promise<QuotaTicket> {
       if (options.domainsPerHour > 0 && domains > options.domainsPerHour) {
         throw new InputError(`the list has ${domains} domains; the hourly quota is ${options.domainsPerHour} (SCOUT_QUOTA_DOMAINS_PER_HOUR)`, [
-          { loc: ['body', 'domain_list'], msg: `ensure this value has at most ${options.domainsPerHour} items (hourly quota)`, type: 'value_error.list.max_items' },
+          { loc: ['body', 'domain_list'], msg: `ensure this value has at most ${options.domainsPerHour} items (the hourly quota, SCOUT_QUOTA_DOMAINS_PER_HOUR)`, type: 'value_error.list.max_items' },
         ]);
       }
       const releases: (() => Promise<void>)[] = [];

@@ -117,7 +117,7 @@ export function createJobRepository(db: Db) {
     /** Newest first; `owner` (when not null) keeps only the jobs that key name submitted. */
     async listJobs(first: number, after?: string | null, owner: string | null = null): Promise<Page<StoredJob>> {
       const limit = pageSize(first);
-      const cursor = after ? decodeCursor(after, ['string', 'string'] as const) : null;
+      const cursor = after ? decodeCursor(after, ['timestamp', 'string'] as const) : null;
       const where: string[] = [];
       const params: unknown[] = [];
       if (cursor) {

@@ -76,13 +76,13 @@ function likePattern(text: string): string {
 }
 
 /** Sort columns: `readiness_score` is `score` (the same value, and `score` has the indexes). */
-const SORT_COLUMNS: Readonly<Record<LeadSort['by'], { column: string; type: 'number' | 'string'; cast: string }>> = {
+const SORT_COLUMNS: Readonly<Record<LeadSort['by'], { column: string; type: 'number' | 'string' | 'timestamp'; cast: string }>> = {
   domain: { column: 'l.domain', type: 'string', cast: '' },
   readiness_score: { column: 'l.score', type: 'number', cast: '::int' },
   priority_score: { column: 'l.priority_score', type: 'number', cast: '::int' },
   segment: { column: 'l.segment', type: 'string', cast: '' },
   provider: { column: 'l.provider', type: 'string', cast: '' },
-  scanned_at: { column: 'l.scanned_at', type: 'string', cast: '::timestamptz' },
+  scanned_at: { column: 'l.scanned_at', type: 'timestamp', cast: '::timestamptz' },
 };
 
 /** Leads joined with their company: the FROM clause of every list query. */

@@ -27,7 +27,7 @@ export function encodeCursor(key: readonly (string | number)[]): string {
  * Read a cursor made by {@link encodeCursor} whose key has the given element types.
  * @throws InputError when the cursor is not one of ours
  */
-export function decodeCursor<T extends readonly ('string' | 'number')[]>(
+export function decodeCursor<T extends readonly ('string' | 'number' | 'timestamp')[]>(
   cursor: string,
   types: T,
 ): { [K in keyof T]: T[K] extends 'number' ? number : string } {
@@ -40,7 +40,13 @@ export function decodeCursor<T extends readonly ('string' | 'number')[]>(
   const valid =
     Array.isArray(key) &&
     key.length === types.length &&
-    key.every((part, i) => (types[i] === 'number' ? Number.isFinite(part) : typeof part === 'string'));
+    key.every((part, i) => {
+      // the numeric sort keys are integer columns: 1e300 would fail the statement's ::int cast
+      if (types[i] === 'number') return Number.isSafeInteger(part);
+      // a forged cursor must not reach SQL: no NUL (text cannot hold one), a timestamp that parses
+      if (typeof part !== 'string' || part.includes('\0') || part.length > 300) return false;
+      return types[i] !== 'timestamp' || Number.isFinite(Date.parse(part));
+    });
   if (!valid) {
     throw new InputError('invalid cursor', [{ loc: ['after'], msg: 'invalid cursor', type: 'value_error' }]);
   }
