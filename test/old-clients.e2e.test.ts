@@ -265,3 +265,40 @@ describe('CSV upload and /jobs', () => {
     expect(await expectShape(await send('GET', '/jobs/does-not-exist'), 404, DetailSchema)).toEqual({ detail: 'Job does-not-exist not found' });
   });
 });
+
+describe('GraphQL has the same filters, sort and counters', () => {
+  const graphql = async (query: string, variables: Record<string, unknown> = {}) => {
+    const response = await send('POST', '/graphql', { query, variables });
+    const body = (await response.json()) as { data?: any; errors?: unknown[] };
+    expect(body.errors).toBeUndefined();
+    return body.data;
+  };
+
+  it('leads(sort, filter.search) pages through the same order as GET /leads; dashboard equals GET /dashboard', async () => {
+    const rest = await expectShape(await send('GET', '/leads?sort_by=domain&sort_order=desc&page_size=200'), 200, LeadsPageSchema);
+    const seen: string[] = [];
+    let after: string | null = null;
+    do {
+      const data: any = await graphql('query($after: String) { leads(sort: { by: DOMAIN, order: DESC }, first: 3, after: $after) { items { domain } endCursor hasNextPage } }', { after });
+      seen.push(...data.leads.items.map((l: { domain: string }) => l.domain));
+      after = data.leads.hasNextPage ? data.leads.endCursor : null;
+    } while (after);
+    expect(seen).toEqual(rest.leads.map((l) => l.domain));
+
+    const searched = await graphql('{ leads(filter: { search: "first NAME" }) { items { domain } } }');
+    expect(searched.leads.items).toEqual([{ domain: healthy[0] }]);
+
+    const d = await expectShape(await send('GET', '/dashboard'), 200, DashboardSchema);
+    const g = await graphql('{ dashboard { totalLeads migration existing cold skip avgScore maxScore highPriority } }');
+    expect(g.dashboard).toEqual({
+      totalLeads: d.total_leads,
+      migration: d.migration,
+      existing: d.existing,
+      cold: d.cold,
+      skip: d.skip,
+      avgScore: d.avg_score,
+      maxScore: d.max_score,
+      highPriority: d.high_priority,
+    });
+  });
+});

@@ -1,7 +1,7 @@
 /** Thin resolvers over stored leads and job history. */
 import { viewerOf } from '../auth/principal.js';
 import type { GraphQLContext } from '../schema/builder.js';
-import type { LeadFilter } from '../store/store.types.js';
+import type { LeadFilter, LeadSort } from '../store/store.types.js';
 import { translateErrors } from './errors.js';
 
 type FilterArgs = { [K in keyof LeadFilter]?: LeadFilter[K] | null };
@@ -13,7 +13,7 @@ function cleanFilter(filter: FilterArgs): LeadFilter {
 
 export const lead = (ctx: GraphQLContext, domain: string) => translateErrors(() => ctx.services.leads.lead(domain));
 
-export const leads = (ctx: GraphQLContext, filter: FilterArgs, first: number, after?: string) =>
-  translateErrors(() => ctx.services.leads.leads(cleanFilter(filter), first, after));
+export const leads = (ctx: GraphQLContext, filter: FilterArgs, first: number, after?: string, sort?: LeadSort) =>
+  translateErrors(() => ctx.services.leads.leads(cleanFilter(filter), first, after, sort));
 
 export const bulkScans = (ctx: GraphQLContext, first: number, after?: string) => translateErrors(() => ctx.services.leads.jobs(first, after, viewerOf(ctx.principal)));

@@ -3,6 +3,7 @@ import { builder } from './builder.js';
 import './lead.js';
 import './bulk-scan.js';
 import './stored-leads.js';
+import './dashboard.js';
 
 export function buildSchema() {
   return builder.toSchema({ sortSchema: false });
