@@ -8,6 +8,7 @@ import { BudgetExhaustedError, type IoBudget } from './io-budget.js';
 import { MAX_UPSTREAM_WAIT_MS, whoisUpstream, type QueryGate } from './rate-gate.js';
 import type { RdapBootstrap } from './rdap/rdap.bootstrap.js';
 import { fetchRdapDomain } from './rdap/rdap.client.js';
+import { guardedFetchFor, originOf } from './rdap/rdap.fetch.js';
 import { parseRdapDomain } from './rdap/rdap.parse.js';
 import { createScanError, ScanError, toScanError } from './scan.errors.js';
 import type { RegistrationInfo } from './scan.types.js';
@@ -21,6 +22,11 @@ export interface RegistrationDeps {
   config: ScanConfig;
   gate: QueryGate;
   bootstrap: RdapBootstrap;
+  /**
+   * RDAP HTTP client. Default: the SSRF-guarded fetch that trusts the origin of SCOUT_RDAP_URL
+   * only; servers named by the bootstrap file and redirects elsewhere must be https on public
+   * addresses (rdap.fetch.ts).
+   */
   fetchImpl?: typeof fetch;
 }
 
@@ -28,6 +34,8 @@ interface WhoisTarget {
   host: string;
   port: number;
   query: string;
+  /** Found by the service (table, IANA referral), not configured: port 43 of a public address only. */
+  publicOnly: boolean;
 }
 
 /** On the last chance, a WHOIS server paused for longer than this is not waited for. */
@@ -47,10 +55,10 @@ async function findWhoisTarget(domain: string, publicSuffix: string, deps: Regis
   const configured = deps.config.whoisServer;
   if (configured) {
     const split = configured.lastIndexOf(':');
-    return { host: configured.slice(0, split).replace(/^\[|\]$/g, ''), port: Number(configured.slice(split + 1)), query: domain };
+    return { host: configured.slice(0, split).replace(/^\[|\]$/g, ''), port: Number(configured.slice(split + 1)), query: domain, publicOnly: false };
   }
   const host = await resolveWhoisServer(publicSuffix, Math.min(deps.config.whoisTimeoutMs, 3000));
-  return host ? { host, port: 43, query: whoisQueryFor(domain, publicSuffix) } : undefined;
+  return host ? { host, port: 43, query: whoisQueryFor(domain, publicSuffix), publicOnly: true } : undefined;
 }
 
 function rdapBaseFor(publicSuffix: string, deps: RegistrationDeps): string | undefined {
@@ -86,7 +94,7 @@ async function viaRdap(domain: string, baseUrl: string, deps: RegistrationDeps, 
   await deps.gate.acquire(upstream, signal);
   try {
     const response = await budget.spend((stepSignal) =>
-      fetchRdapDomain({ baseUrl, domain, timeoutMs, signal: stepSignal, fetchImpl: deps.fetchImpl }),
+      fetchRdapDomain({ baseUrl, domain, timeoutMs, signal: stepSignal, fetchImpl: deps.fetchImpl ?? guardedFetchFor(originOf(deps.config.rdapUrl)) }),
     );
     deps.gate.reportSuccess(upstream);
     if (response.kind === 'not_found') return { kind: 'not_registered', source: 'rdap' };

@@ -4,6 +4,7 @@
  * (at most once per `maxAgeMs`), never blocking a scan on the network.
  */
 import snapshot from './rdap.bootstrap.snapshot.json' with { type: 'json' };
+import { guardedFetchFor, originOf } from './rdap.fetch.js';
 
 export interface RdapBootstrapFile {
   services: [string[], string[]][];
@@ -28,12 +29,17 @@ export function parseBootstrap(file: unknown): Map<string, string> {
 export interface RdapBootstrapOptions {
   url: string;
   maxAgeMs?: number;
+  /** Deadline of one fetch of the file, redirects included (ms, default 3000). */
   fetchTimeoutMs?: number;
+  /**
+   * Default: the SSRF-guarded fetch (1 MiB, 3 redirects) trusting the origin of `url` (the
+   * operator's setting or IANA's); a redirect elsewhere must be https on a public address.
+   */
   fetchImpl?: typeof fetch;
 }
 
 export function createRdapBootstrap(options: RdapBootstrapOptions) {
-  const { url, maxAgeMs = 24 * 3600_000, fetchTimeoutMs = 3000, fetchImpl = fetch } = options;
+  const { url, maxAgeMs = 24 * 3600_000, fetchTimeoutMs = 3000, fetchImpl = guardedFetchFor(originOf(url)) } = options;
   let services = parseBootstrap(snapshot);
   let refreshedAt = 0;
   let refreshing: Promise<boolean> | undefined;

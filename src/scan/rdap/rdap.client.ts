@@ -4,6 +4,7 @@
  */
 import { timeUpstream } from '../../observability/metrics.js';
 import { createScanError } from '../scan.errors.js';
+import { guardedFetchFor } from './rdap.fetch.js';
 import { parseRetryAfter } from './rdap.parse.js';
 
 export type RdapResponse = { kind: 'found'; body: unknown } | { kind: 'not_found' };
@@ -13,6 +14,7 @@ export interface RdapQueryOptions {
   domain: string;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** Default: the SSRF-guarded fetch trusting no origin (https, public addresses, 3 redirects, 1 MiB). */
   fetchImpl?: typeof fetch;
 }
 
@@ -21,7 +23,7 @@ export function fetchRdapDomain(options: RdapQueryOptions): Promise<RdapResponse
 }
 
 async function requestRdapDomain(options: RdapQueryOptions): Promise<RdapResponse> {
-  const { baseUrl, domain, timeoutMs, signal, fetchImpl = fetch } = options;
+  const { baseUrl, domain, timeoutMs, signal, fetchImpl = guardedFetchFor([]) } = options;
   const url = `${baseUrl}/domain/${encodeURIComponent(domain)}`;
   const upstream = new URL(baseUrl).host;
   // a controller and a cleared timer rather than AbortSignal.timeout/any (see io-budget.ts)

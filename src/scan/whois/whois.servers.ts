@@ -56,9 +56,13 @@ export function lookupWhoisServer(publicSuffix: string): string | undefined {
   return undefined;
 }
 
-/** Extract the `refer:` / `whois:` server of an IANA reply. Pure. */
+/**
+ * Extract the `refer:` / `whois:` server of an IANA reply: a host name only (no port, no
+ * address literal: a referral is asked on port 43 of a public address). Pure.
+ */
 export function parseIanaReferral(raw: string): string | undefined {
-  return /^(?:refer|whois):\s*(\S+)/im.exec(raw)?.[1]?.toLowerCase();
+  const host = /^(?:refer|whois):\s*(\S+)/im.exec(raw)?.[1]?.toLowerCase();
+  return host && /^(?=.*[a-z])[a-z0-9-]+(?:\.[a-z0-9-]+)+$/.test(host) ? host : undefined;
 }
 
 const ianaCache = new Map<string, Promise<string | undefined>>();
@@ -70,7 +74,7 @@ export async function resolveWhoisServer(publicSuffix: string, timeoutMs: number
   const tld = publicSuffix.split('.').pop()!;
   let pending = ianaCache.get(tld);
   if (!pending) {
-    pending = queryWhois({ host: 'whois.iana.org', port: 43, query: tld, timeoutMs })
+    pending = queryWhois({ host: 'whois.iana.org', port: 43, query: tld, timeoutMs, publicOnly: true })
       .then(parseIanaReferral)
       .catch(() => {
         ianaCache.delete(tld);
