@@ -88,6 +88,7 @@ const ENV_SCHEMA = {
     .transform((s) => (s ? s.split(',').map((x) => x.trim().replace(/\/+$/, '')).filter(Boolean) : []))
     .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s*]+$/, 'expected origins like https://app.example.com (no "*")')))
     .describe('Comma-separated browser origins allowed to call the API (CORS); none by default'),
+  SCOUT_MINI_UI_DIR: z.string().min(1).optional().describe("A folder with the old service's browser UI, served at /mini-ui/ with the API base injected (unset: not served)"),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
   SCOUT_METRICS_PORT: intFrom(0).max(65535).optional().describe('npm run worker: port of its /metrics and /healthz/* server (unset: none; the API serves /metrics itself)'),
   SCOUT_REDIS_CONNECT_TIMEOUT_MS: intFrom(100).default(10000).describe('At start: how long to wait for Redis before exiting with an error (ms)'),
@@ -145,6 +146,8 @@ export interface HttpConfig {
   maxBodyBytes: number;
   /** Origins allowed by CORS; empty = same origin only. */
   corsOrigins: string[];
+  /** The old service's browser UI folder, served at /mini-ui/; undefined = not served. */
+  miniUiDir: string | undefined;
 }
 
 export interface ScanConfig {
@@ -223,7 +226,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsPort: e.SCOUT_METRICS_PORT,
     redisConnectTimeoutMs: e.SCOUT_REDIS_CONNECT_TIMEOUT_MS,
     apiKeys: e.SCOUT_API_KEYS,
-    http: { maxBodyBytes: e.SCOUT_MAX_BODY_BYTES, corsOrigins: e.SCOUT_CORS_ORIGINS },
+    http: { maxBodyBytes: e.SCOUT_MAX_BODY_BYTES, corsOrigins: e.SCOUT_CORS_ORIGINS, miniUiDir: e.SCOUT_MINI_UI_DIR },
     runWorker: e.SCOUT_WORKER === 'on',
     scan: {
       dnsServers: e.SCOUT_DNS_SERVERS,
