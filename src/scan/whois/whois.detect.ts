@@ -6,6 +6,8 @@
  * use full of "limit", "quota" and "available" (Nominet: "exceeding query rate or volume limits",
  * DNS Belgium: "check whether a specific domain name is still available").
  */
+import { extractWhoisFields } from './whois.fields.js';
+import { isDomainLabel } from './whois.labels.js';
 
 /** Leading comment and banner marks: `%%`, `#`, `>>>`, `***`, `-1:`. */
 function stripLineMarks(line: string): string {
@@ -39,7 +41,9 @@ const THROTTLE_PATTERNS: readonly RegExp[] = [
   /\bquota\b.{0,40}\bexceeded\b/i, // Nominet `query quota for x has been exceeded`, Yachay
   /\btry again later\b/i, // SIDN
   /^maximum (?:number of )?queries per \w+ reached\b/i, // DNS Belgium
-  /^excessive querying\b/i, // DNS Belgium
+  // DNS Belgium `Excessive querying, grace period of 2 seconds`; not the terms of use that
+  // reserve the right to cut access "for excessive querying of the WHOIS database" (.hm).
+  /^excessive querying(?:\s*[,:;(-]|\s*$)/i,
   /\bstill in grace period\b/i, // EURid
   /^please go away\b/i, // ZACR
   /\brate limit (?:exceeded|reached)\b/i,
@@ -79,6 +83,35 @@ const NOT_FOUND_PATTERNS: readonly RegExp[] = [
   /^no information available about domain name\b/i, // NASK
   /^invalid query or domain name not known\b/i, // Dot TK
   /^this query returned 0 objects\b/i, // IANA
+  // The same statements in the wordings other registries use.
+  /^available\.?$/i, // ZACR (.za, .capetown, .durban): a bare `Available`
+  /^(?:domain )?status:\s*(?:available|free|not registered|unregistered|no object found|libre|disponible|livre|vrij|frei|volna|volny|wolna|bos)\b/i, // CoCCA, KENIC, CIRA
+  /^not regist(?:e)?red\b/i, // IEDR `Not Registered - ...`
+  /^(?:the )?(?:above )?(?:domain(?: name)?|name|object)?\s*(?:"[^"]*"|\S+\.\S+)?\s*(?:is|was|has) not (?:been )?(?:a )?regist(?:e)?red\b/i, // KRNIC, 1&1
+  /^(?:domain(?: name)? )?(?:"[^"]*"|\S+\.\S+) not regist(?:e)?red\b/i, // .ai `Domain x not registred.`
+  /^no records? (?:matching|found)\b/i, // .ax `No records matching x found.`, UANIC `No records found for object`
+  /^no such domain\b/i, // JANET
+  /^(?:the )?(?:domain(?: name)?|object|entry|name)\s+(?:"[^"]*"|\S+\.\S+)\s+(?:was )?not found\b/i, // .ci, .im, puntCAT
+  /^"?[a-z0-9.-]+\.[a-z]{2,}"?\s+(?:was )?not found\b/i, // IIS `"x.se" not found.`
+  /^(?:the )?(?:queried |requested )?(?:domain(?: name)?|object|entry|record|name)?\s*(?:"[^"]*"|\S+\.\S+)?\s*does not exist\b/i, // .bg `Domain name x does not exist in database!`
+  /^(?:domain )?(?:"[^"]*"|\S+\.\S+) is available for (?:purchase|registration)\b/i, // .tm
+  /^no (?:data|entries|objects?|results?|match(?:es)?) (?:was |were )?found\b/i,
+  /^(?:domain )?(?:"[^"]*"|\S+\.\S+) is (?:free|available)\.?$/i,
+  // Spanish, Portuguese, French, Italian, German, Dutch, Polish, Czech/Slovak, Turkish,
+  // Scandinavian, Finnish, Russian, Japanese, Korean, Chinese. Status lines only (short), and
+  // the classifier still refuses a reply that carries dates or name servers.
+  /\b(?:no existe|no se encontr[oó]|no est[aá] registrado|no registrado|no hay registros|sin resultados)\b/i,
+  /\b(?:n[aã]o (?:existe|encontrad[oa]|registrad[oa]|est[aá] registrad[oa])|nenhum resultado)\b/i,
+  /(?:n['’]existe pas|\bnon trouv[ée]|\baucun(?:e)? (?:r[ée]sultat|correspondance|enregistrement|objet)|\bpas de correspondance|\bintrouvable|n['’]est pas enregistr)/i,
+  /\b(?:non (?:esiste|trovat[oa]|registrat[oa])|nessun (?:risultato|dato|oggetto))\b/i,
+  /\b(?:nicht gefunden|nicht registriert|keine (?:daten|eintr(?:ä|ae)ge|treffer)|nicht vergeben)\b/i,
+  /\b(?:niet gevonden|niet geregistreerd|geen (?:gegevens|resultaten|treffers))\b/i,
+  /\b(?:nie istnieje|nie znaleziono|brak danych|nie jest zarejestrowan)/i,
+  /\b(?:neexistuje|nenalezen|nebyl[ao]? nalezen|nie je (?:za)?registrovan|nen[aá]jden|nebola n[aá]jden)/i,
+  /(?:bulunamad|kay[iı]t bulunamad|mevcut de[gğ]il|kay[iı]tl[iı] de[gğ]il)/i,
+  /\b(?:finns inte|hittades inte|ikke (?:registreret|registrert|fundet|funnet)|ei l[oö]ytynyt|ei rekister)/i,
+  /(?:не найден|нет данных|не зарегистрирован)/i,
+  /(?:該当するデータがありません|登録されていません|見つかりません|등록되어 있지 않습니다|존재하지 않습니다|검색결과가 없습니다|没有找到|未找到|未注册|未被注册|無此|查無|沒有找到|无匹配)/,
 ];
 
 /**
@@ -88,4 +121,28 @@ const NOT_FOUND_PATTERNS: readonly RegExp[] = [
  */
 export function detectWhoisNotFound(raw: string): boolean {
   return anyLine(raw, NOT_FOUND_PATTERNS);
+}
+
+/** Fields every reply may carry, record or not: the domain echo, query and database banners. */
+const NON_DATA_LABEL =
+  /^(?:>+ ?)?(?:last update|whois lookup|lookup made|query time|timestamp|terms of use|terms|notice|disclaimer|copyright|note|remarks?|for more information|more information|url|web|website|visit|source|version|server|whois server|swhoisd|query)\b/;
+
+/**
+ * The structural "not registered" signal: the reply has text but no record in it. No
+ * labelled field besides the domain echo and banners (a registered reply always has a status,
+ * a date, a holder or a server under some label, in whatever language), where a field is a
+ * short `label: value` line: prose wrapped at a colon (`...by the following terms of use:
+ * You agree`) has a long label and is not counted.
+ */
+export function detectWhoisEmptyRecord(domain: string, raw: string): boolean {
+  if (raw.trim() === '') return false;
+  const apex = domain.toLowerCase().replace(/\.$/, '');
+  const fields = extractWhoisFields(raw);
+  return fields.every((field) => {
+    const value = (field.values[0] ?? '').trim().toLowerCase().replace(/\.$/, '');
+    if (isDomainLabel(field.key)) return value === '' || value === apex;
+    if (NON_DATA_LABEL.test(field.key)) return true;
+    // Prose wrapped at a colon, not a label.
+    return field.key.split(' ').length > 4;
+  });
 }

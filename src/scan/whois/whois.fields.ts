@@ -82,6 +82,8 @@ export function normalizeLabel(label: string): string {
       .replace(/^(?:\d{1,2}[a-z]?|[a-z])\.\s+/, '')
       // Parenthesised asides: `Servidor(es)`, `Name (Last, First)`, `NIC Handle (if known)`.
       .replace(/\s*\([^)]*\)\s*/g, ' ')
+      // `registrar-name`, `Valid-date`, `dns_name`: word separators, like blanks.
+      .replace(/(?<=\p{L})-(?=\p{L})/gu, ' ')
       .replace(/[_\s]+/g, ' ')
       .replace(/'/g, ' ')
       .trim()
@@ -122,7 +124,8 @@ function labelled(label: string, value: string): LabelledLine | null {
 /** Splits one trimmed line into label and value, or null when it is a bare value. */
 function splitLabelledLine(trimmed: string): LabelledLine | null {
   // JPRS: `[Created on]  2001/05/14`, also with an item letter: `a. [Domain Name]  GOOGLE.CO.JP`.
-  const bracket = /^(?:[a-z]\.\s*)?\[([^\]]+)\]\s*(.*)$/.exec(trimmed);
+  // MYNIC writes the item letter without the dot: `s [Record Created]  03-oct-1999`.
+  const bracket = /^(?:[a-z]\.?\s+|[a-z]\.)?\[([^\]]+)\]\s*(.*)$/.exec(trimmed);
   if (bracket) return labelled(bracket[1], bracket[2]);
 
   // The first colon followed by a blank or the end: `http://` and `12:30:05` stay inside values.
@@ -184,10 +187,11 @@ export function extractWhoisFields(raw: string): WhoisField[] {
     const trimmed = line.trim();
     if (trimmed === '') {
       // A blank line closes the block in every layout seen: Nominet, SIDN, EURid, RIPE-like.
-      // Except right under a name server label: HKIRC puts one between
+      // Except right under a name server label: HKIRC, NIC-Uruguay and .WS put one between
       // `Name Servers Information:` and its values. Only there: under other labels, what
       // follows a blank line is too often the terms of use.
-      if (!(current && current.values.length === 0 && isNameserverLabel(current.key))) current = null;
+      const nsLabel = current && (isNameserverLabel(current.key) || isNameserverLabelLoose(current.key));
+      if (!(current && current.values.length === 0 && nsLabel)) current = null;
       section = null;
       paragraph += 1;
       continue;

@@ -77,7 +77,9 @@ const EXPIRES_LABELS = new Set([
   'expiration time',
   'expired',
   'expire-date', // IRNIC
+  'expire date',
   'paid-till', // RIPN
+  'paid till',
   'renewal date', // NASK
   'domain expires', // EDUCAUSE
   'domain expiration date',
@@ -104,21 +106,21 @@ const CONTACT_BLOCK =
  * label that also names an update, a transfer, a contact or a URL is not the fact.
  */
 const CREATED_WORDS =
-  /\b(?:creat(?:ed|ion|e)|registered|registration|commencement|activat(?:ed|ion)|fecha de (?:creacion|registro|alta)|creado|creacion|alta|data de (?:criacao|registo|registro|cadastro)|criad[oa]|criacao|date de (?:creation|creacion|enregistrement)|cree|enregistre|data (?:di )?(?:creazione|registrazione)|creazione|registrazione|erstellt|angelegt|registriert|registrierungsdatum|eingetragen|geregistreerd|registratiedatum|datum (?:registratie|registrace|vytvoreni)|registrace|vytvoren[oa]?|data (?:rejestracji|utworzenia)|utworzon[oay]|olusturma|olusturulma|kayit tarihi|oprettet|opprettet|registrert|registrerad|registreret|skapad|rekisteroity|luotu|登録年月日|登録日|作成日|등록일|注册(?:时间|日期)|註冊日期|创建(?:时间|日期)|zhuce (?:shijian|riqi))/;
+  /\b(?:creat(?:ed|ion|e)|registered|registration|commencement|activat(?:ed|ion)|fecha de (?:creacion|registro|alta)|creado|creacion|alta|data de (?:criacao|registo|registro|cadastro)|criad[oa]|criacao|date de (?:creation|creacion|enregistrement)|cree|enregistre|data (?:di )?(?:creazione|registrazione)|creazione|registrazione|erstellt|angelegt|registriert|registrierungsdatum|eingetragen|geregistreerd|registratiedatum|datum (?:registratie|registrace|vytvoreni)|registrace|vytvoren[oa]?|data (?:rejestracji|utworzenia)|utworzon[oay]|olusturma|olusturulma|kayit tarihi|oprettet|opprettet|registrert|registrerad|registreret|skapad|rekisteroity|luotu|zhuce (?:shijian|riqi))\b|(?:登録年月日|登録日|作成日|등록일|注册(?:时间|日期)|註冊(?:日期|時間)|创建(?:时间|日期))/;
 const CREATED_NOT =
   /\b(?:updat|modif|chang|transfer|expir|renew|trademark|applied|last|paid|valid|vencimiento|scadenza|ablauf|aktualis|actualiz|atualiz|mise a jour|ultima|ultimo|ostatni|zmian|guncel|status|estado|estatus|registrar|registrant|registrador|by|for|por|contact|holder|owner|agent|name|server|period|expire|ok)\b/;
 
 const EXPIRES_WORDS =
-  /(?:\bexpir|\bexpiry|\bpaid[- ]?till|\bvalid (?:until|till|to)|\bvalidity|\brenewal|\brenew date|\bvencimiento|\bvence|\bexpiracion|\bcaducidad|\bexpiracao|\bvalidade|\bvencimento|\bexpiration|\becheance|\bscadenza|\bablauf|\bgultig bis|\bbezahlt bis|\bverloop|\bvervaldatum|\bverval|\bplatnost|\bexpirace|\bwygasniecia|\bwygasa|\bbitis tarihi|\bsona erme|\butlop|\budlob|\bforfaller|\bgiltig till|\bvoimassa|\beraantyy|有効期限|만료일|到期(?:时间|日期)|过期时间|有效期|daoqi)/;
+  /(?:\bexpir|\bexpiry|\bpaid[- ]?till|\bvalid (?:until|till|to)|\bvalidity|\brenewal|\brenew date|\bvencimiento|\bvence|\bexpiracion|\bcaducidad|\bexpiracao|\bvalidade|\bvencimento|\bexpiration|\becheance|\bscadenza|\bablauf|\bgultig bis|\bbezahlt bis|\bverloop|\bvervaldatum|\bverval|\bplatnost|\bexpirace|\bwygasniecia|\bwygasa|\bbitis tarihi|\bsona erme|\butlop|\budlob|\bforfaller|\bgiltig till|\bvoimassa|\beraantyy|\bexp date\b|\bvalid(?:ity)? date\b|\bdaoqi|有効期限|만료일|종료일|到期(?:时间|日期|時間)|过期时间|過期|有效期)/;
 const EXPIRES_NOT = /\b(?:updat|modif|chang|last|creat|registered on|trademark|contact|notice|ultima|ostatni)\b/;
 
 const REGISTRAR_WORDS =
-  /^(?:(?:sponsoring |current |domain )?registrar|registrador|registrado por|agente registrador|entidade registradora|prestataire|bureau d enregistrement|registrar de|rejestrator|registrator|registrar firma|kayit kurulusu|kayit eden|registrar organi[sz]ation|registrar company)\b/;
+  /^(?:(?:sponsoring |current |domain )?registrar|registrador|registrado por|agente registrador|entidade registradora|prestataire|bureau d enregistrement|registrar de|rejestrator|registrator|registrar firma|kayit kurulusu|kayit eden|registrar organi[sz]ation|registrar company)\b|^(?:注册商|註冊商|등록대행자|登録業者|レジストラ)/;
 const REGISTRAR_NOT =
   /\b(?:url|www|web|website|whois|iana|id|handle|abuse|e ?mail|correo|phone|tel|telephone|telefono|fax|country|pais|address|direccion|street|city|contact|contacto|status|server|ip|date|fecha|data|expir|number|code|postal|lock|registration|created|creado)\b/;
 
 const NAMESERVER_WORDS =
-  /\b(?:name ?servers?|nservers?|ns|dns|dns servers?|servers?|hostnames?|host names?|server hostname|servidor(?:es)? (?:de nombres|dns|de nomes)|servidores|serveurs? (?:de noms|dns)|serveur|server dns|naamservers?|nameserver|serwery (?:dns|nazw)|jmenne servery|dns servery|alan adi sunuculari|isim sunuculari|navneservere?|navnetjenere?|namnservrar|nimipalvelimet|ネームサーバ|네임서버|域名服务器|dns服务器)\b/;
+  /\b(?:name ?servers?|nservers?|ns|dns|dns servers?|servers?|hostnames?|host names?|server hostname|servidor(?:es)? (?:de nombres?|dns|de nomes)|servidores|serveurs? (?:de noms|dns)|serveur|server dns|naamservers?|nameserver|serwery (?:dns|nazw)|jmenne servery|dns servery|alan adi sunuculari|isim sunuculari|navneservere?|navnetjenere?|namnservrar|nimipalvelimet)\b|(?:ネームサーバ|네임서버|域名服务器|域名伺服器|dns服务器|dns伺服器)/;
 const NAMESERVER_NOT =
   /\b(?:ip|ipv4|ipv6|address|addresses|netaddress|addr|glue|status|registrar|whois|mx|contact|e ?mail|dnssec|ds|key|ttl|keys|url|web|time|date|timeout)\b/;
 
@@ -195,4 +197,4 @@ export function isContactBlock(section: string | null): boolean {
 
 /** Contact block headers in other wordings and languages (`Contacto Administrativo`, `Titular`). */
 const LOOSE_CONTACT_BLOCK =
-  /^(?:(?:domain )?(?:registrant|holder|owners?|admin|administrative|tech|technical|billing|zone|abuse|managers?)(?: (?:contacts?|information|info|details|data|address|agent))*|domain owners? \/ registrant|registrant s address|(?:contacto|contato|titular|propietario|titulaire|titolare|inhaber|houder|abonnent|kontakt|contact)(?: [a-z]+){0,3})$/;
+  /^(?:(?:domain )?(?:registrant|holder|owners?|admin|administrative|tech|technical|billing|zone|abuse|managers?)(?: (?:contacts?|information|info|details|data|address|agent))*|domain owners? \/ registrant|registrant s address|(?:contacto|contato|titular|propietario|titulaire|titolare|inhaber|houder|abonnent|kontakt|contact|responsavel|entidade gestora)(?: [a-z/]+){0,4})$/;

@@ -5,7 +5,7 @@
  * `whois.dates.ts`; this file picks the facts out of the fields.
  */
 import { declaredSlashOrder, parseWhoisDate, type SlashDateOrder } from './whois.dates.js';
-import { detectWhoisNotFound, detectWhoisThrottle } from './whois.detect.js';
+import { detectWhoisEmptyRecord, detectWhoisNotFound, detectWhoisThrottle } from './whois.detect.js';
 import { extractWhoisFields, type WhoisField } from './whois.fields.js';
 import {
   isContactBlock,
@@ -24,7 +24,7 @@ import {
 import { normalizeNameservers, normalizeRegistrarName } from './whois.values.js';
 
 // The parse API is this file; callers need not know how detection is split out.
-export { detectWhoisNotFound, detectWhoisThrottle };
+export { detectWhoisEmptyRecord, detectWhoisNotFound, detectWhoisThrottle };
 
 /** Registration facts read from a WHOIS or RDAP reply; null where the reply does not say. */
 export interface ParsedRegistration {
@@ -52,6 +52,9 @@ export type WhoisReply =
 function isHandle(name: string): boolean {
   return !/\s/.test(name) && (/\d/.test(name) || /\w[-.]\w/.test(name)) && !/^[A-Z][a-z]/.test(name);
 }
+
+/** Labels naming the object a registrar handle stands for, in the handle's own paragraph. */
+const HANDLE_OBJECT_NAME = new Set(['name', 'organization', 'organisation', 'org', 'organization name', 'registrar name']);
 
 interface RegistrarCandidate {
   name: string;
@@ -86,19 +89,23 @@ function pickRegistrar(fields: WhoisField[]): string | null {
     if (!value) continue;
     if (isRegistrarBlock(field.section)) {
       const rank = registrarBlockRank(field.key);
-      // Inside the block the registry's own labels decide (.it's `Name:` is its handle,
-      // and both corpora expect it).
-      if (rank >= 0) consider({ name: value, tier: 1, rank, handle: false, index });
+      // .it writes `Organization:` then `Name: MARKMONITOR-REG`: the handle loses.
+      if (rank >= 0) consider({ name: value, tier: 1, rank, handle: isHandle(value), index });
       continue;
     }
     if (isContactBlock(field.section)) continue;
     if (isRegistrarLabel(field.key)) {
       consider({ name: value, tier: 0, rank: 0, handle: isHandle(value), index });
-      // SK-NIC: the handle's object follows in the same paragraph, `Name:` first.
-      const next = fields[index + 1];
-      const named = next && next.paragraph === field.paragraph && next.key === 'name' && next.values[0];
-      const name = named ? normalizeRegistrarName(named) : null;
-      if (name && isHandle(value)) consider({ name, tier: 0, rank: 1, handle: isHandle(name), index });
+      // The handle's object follows in the same paragraph: SK-NIC `Name:`, UANIC
+      // `organization:`.
+      if (isHandle(value)) {
+        for (const next of fields.slice(index + 1, index + 4)) {
+          if (next.paragraph !== field.paragraph || !HANDLE_OBJECT_NAME.has(next.key) || !next.values[0]) continue;
+          const name = normalizeRegistrarName(next.values[0]);
+          if (name) consider({ name, tier: 0, rank: 1, handle: isHandle(name), index });
+          break;
+        }
+      }
     } else if (isRegistrarLabelLoose(field.key)) {
       consider({ name: value, tier: 2, rank: 0, handle: isHandle(value), index });
     }
@@ -146,7 +153,8 @@ function pickNameservers(fields: WhoisField[], domain: string): string[] | null 
       // DK Hostmaster's `DNS:` line repeats the domain itself, not a name server.
       const own = field.values.filter((v) => v.trim().toLowerCase().replace(/\.$/, '') !== apex);
       // Bullets in front of a host (`- ns1.x.com`, NIC-Uruguay).
-      values.push(...own.map((v) => v.replace(/^[-*•>]+\s*/, '')));
+      // Zone-file style `google.pt NS ns2.google.com.` (DNS.PT): the host is the record data.
+      values.push(...own.map((v) => v.replace(/^[-*•>]+\s*/, '').replace(/^\S+\s+(?:IN\s+)?NS\s+/i, '')));
     }
     return normalizeNameservers(values);
   };
@@ -154,21 +162,40 @@ function pickNameservers(fields: WhoisField[], domain: string): string[] | null 
 }
 
 /**
- * The fields of the queried domain's own record. Some replies list other domains first (old
- * thin .com replies print every name matching the query, `Domain Name:`, `Registrar:` and
- * all, before the one asked for): when the reply names several domains and one of them is the
- * queried one, only the fields from its `Domain Name:` line up to the next other domain count.
+ * The fields of the queried domain's own record, most specific first. Some replies list other
+ * domains first (old thin .com replies print every name matching the query, `Domain Name:`,
+ * `Registrar:` and all, before the one asked for): when the reply names several domains and
+ * one of them is the queried one, only the fields from its `Domain Name:` line up to the next
+ * other domain count.
  */
-function ownRecord(fields: WhoisField[], domain: string): WhoisField[] {
+function ownRecord(fields: WhoisField[], domain: string): WhoisField[][] {
   const apex = domain.toLowerCase().replace(/\.$/, '');
   const names = fields
-    .map((field, index) => ({ index, value: isDomainLabel(field.key) ? (field.values[0] ?? '').trim().toLowerCase().replace(/\.$/, '') : '' }))
+    // `Server Name:` entries of thin .com listings are other records too.
+    .map((field, index) => ({
+      index,
+      value: isDomainLabel(field.key) || field.key === 'server name' ? (field.values[0] ?? '').trim().toLowerCase().replace(/\.$/, '') : '',
+    }))
     .filter((entry) => /^[a-z0-9-]+(?:\.[a-z0-9-]+)+$/.test(entry.value));
-  if (!names.some((entry) => entry.value !== apex)) return fields;
-  const own = names.findIndex((entry) => entry.value === apex);
-  if (own === -1) return fields;
-  const next = names.slice(own + 1).find((entry) => entry.value !== apex);
-  return fields.slice(names[own].index, next ? next.index : fields.length);
+  const own = names.filter((entry) => entry.value === apex);
+  if (own.length === 0) return [fields];
+  const end = (start: number): number => names.find((entry) => entry.index > start && entry.value !== apex)?.index ?? fields.length;
+  const whole = names.some((entry) => entry.value !== apex) ? fields.slice(own[0].index, end(own[0].index)) : fields;
+  if (own.length === 1) return [whole];
+  // The record twice: a thin registry's, then the registrar's own that a referral-following
+  // client appends (Verisign then the registrar for .com/.net). The registrar's is the full
+  // one: it decides dates and name servers, the earlier one fills in what it lacks.
+  const last = own[own.length - 1].index;
+  return [fields.slice(last, end(last)), whole];
+}
+
+/** The first non-null answer of `pick` over the records, most specific first. */
+function first<T>(records: WhoisField[][], pick: (fields: WhoisField[]) => T | null): T | null {
+  for (const fields of records) {
+    const value = pick(fields);
+    if (value !== null) return value;
+  }
+  return null;
 }
 
 /**
@@ -180,23 +207,32 @@ function ownRecord(fields: WhoisField[], domain: string): WhoisField[] {
  * @param raw the reply text as received.
  */
 export function parseWhois(domain: string, raw: string): ParsedRegistration {
-  const fields = ownRecord(extractWhoisFields(raw), domain);
+  const records = ownRecord(extractWhoisFields(raw), domain);
   const order = declaredSlashOrder(raw, domain);
   return {
-    registrar: pickRegistrar(fields),
-    created_at: pickDate(fields, isCreatedLabel, order) ?? pickDate(fields, isCreatedLabelLoose, order),
-    expires_at:
-      pickDate(fields, isExpiresLabel, order) ?? pickDate(fields, isExpiresLabelLoose, order) ?? statusExpiry(fields, order),
-    nameservers: pickNameservers(fields, domain),
+    // Which registrar sponsors the name is the registry's word (the first record); the
+    // registrar's own record may use a brand name (`Tucows Domains Inc.` / `TUCOWS, INC.`).
+    registrar: first([...records].reverse(), pickRegistrar),
+    created_at: first(records, (fields) => pickDate(fields, isCreatedLabel, order) ?? pickDate(fields, isCreatedLabelLoose, order)),
+    expires_at: first(
+      records,
+      (fields) => pickDate(fields, isExpiresLabel, order) ?? pickDate(fields, isExpiresLabelLoose, order) ?? statusExpiry(fields, order),
+    ),
+    nameservers: first(records, (fields) => pickNameservers(fields, domain)),
   };
 }
 
 /**
- * Classifies a WHOIS reply: throttled first (AFNIC's refusal also says "No entries found"), then
- * not found, else the parsed record.
+ * Classifies a WHOIS reply: throttled first (AFNIC's refusal also says "No entries found"),
+ * then not registered, else the parsed record. "Not registered" is a statement of it (in any
+ * of the wordings and languages `detectWhoisNotFound` knows) or a reply with no record in it
+ * at all (`detectWhoisEmptyRecord`); either way never a reply that carries the domain's dates
+ * or name servers: a registered domain must not be called unregistered.
  */
 export function classifyWhoisReply(domain: string, raw: string): WhoisReply {
   if (detectWhoisThrottle(raw)) return { kind: 'throttled' };
-  if (detectWhoisNotFound(raw)) return { kind: 'not_found' };
-  return { kind: 'registered', registration: parseWhois(domain, raw) };
+  const registration = parseWhois(domain, raw);
+  const hasFacts = registration.created_at !== null || registration.expires_at !== null || registration.nameservers !== null;
+  if (!hasFacts && (detectWhoisNotFound(raw) || detectWhoisEmptyRecord(domain, raw))) return { kind: 'not_found' };
+  return { kind: 'registered', registration };
 }

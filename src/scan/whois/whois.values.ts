@@ -31,7 +31,7 @@ export function normalizeNameservers(values: Iterable<string>): string[] | null 
 
 /** Values registries put where a name is withheld or unknown. */
 const PLACEHOLDER =
-  /^(?:-+|\.|n\/?a|na|none|null|unknown|not (?:disclosed|available|applicable)|hidden upon user request|redacted.*|data (?:protected|redacted).*|private|privado|gdpr.*|non-public data)$/i;
+  /^(?:-+|\.|n\/?a|na|none|null|unknown|not (?:disclosed|available|applicable)|hidden upon user request|redacted.*|data (?:protected|redacted).*|private|privado|gdpr.*|non-public data|no registrar (?:listed|assigned|available).*|not listed)$/i;
 
 /**
  * The registrar's name as written, or null when the value is not a name: a URL, an IANA ID,
