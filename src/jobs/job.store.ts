@@ -223,6 +223,10 @@ export function createJobStore(redis: Redis, options: JobStoreOptions) {
       return raw ? (JSON.parse(raw) as Record<string, unknown>) : null;
     },
 
+    async setOptions(id: string, options: Record<string, unknown>): Promise<void> {
+      await redis.hset(keys(id).meta, 'options', JSON.stringify(options));
+    },
+
     async status(id: string): Promise<JobStatus | null> {
       return (await redis.hget(keys(id).meta, 'status')) as JobStatus | null;
     },

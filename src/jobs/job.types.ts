@@ -7,7 +7,7 @@ export const FINISHED_STATUSES: ReadonlySet<JobStatus> = new Set(['completed', '
 
 /** A job-level error: why a job ended `failed` or `cancelled`. */
 export interface JobError {
-  code: 'job_timeout' | 'job_cancelled';
+  code: 'job_timeout' | 'job_cancelled' | 'upload_incomplete';
   message: string;
 }
 

@@ -15,6 +15,9 @@ import { serializeJobStatus } from './bulk.serializers.js';
 import { CSV_HEADER, leadsToCsvRows } from './csv.js';
 import { commonResponses, DetailSchema, jsonContent } from './rest.schemas.js';
 import { jsonArrayMembers, streamResponse } from './stream-response.js';
+import { UploadIncompleteError } from '../services/bulk-stream.js';
+import { InputError } from '../services/input.errors.js';
+import { entriesOf, MissingFileError, streamFormatOf, type ByteSource } from '../upload/entries.js';
 
 const startRoute = createRoute({
   method: 'post',
@@ -58,6 +61,36 @@ const resultsRoute = createRoute({
 });
 
 export function registerBulkRoutes(app: OpenAPIHono<AppEnv>, services: Services) {
+  // Streaming doors: a text/csv, text/plain, application/x-ndjson or multipart (file field) body
+  // is read as a stream, entry by entry, up to SCOUT_MAX_BULK_STREAM domains (exempt from the
+  // byte cap); a JSON body goes on to the route below (SCOUT_MAX_BULK).
+  app.post('/scan/bulk', async (c, next) => {
+    const contentType = c.req.header('content-type') ?? '';
+    const format = streamFormatOf(contentType);
+    if (!format) return next();
+    const body = c.req.raw.body;
+    if (!body) throw new InputError('empty body: send the list as the request body');
+    const principal = c.get('principal');
+    try {
+      const started = await services.bulk.startStream(entriesOf(format, body as unknown as ByteSource, contentType), ownerOf(principal), quotaSubject(principal));
+      return c.json(
+        {
+          job_id: started.job.id,
+          message: 'Bulk scan job created successfully',
+          total: started.total,
+          rejected: started.rejected,
+          rejected_count: started.rejectedCount,
+          duplicates: started.duplicates,
+        },
+        200,
+      );
+    } catch (error) {
+      if (error instanceof UploadIncompleteError) return c.json({ detail: error.message, code: 'upload_incomplete', job_id: error.jobId }, 400);
+      if (error instanceof MissingFileError) throw new InputError(error.message, [{ loc: ['body', 'file'], msg: 'field required (multipart/form-data)', type: 'value_error.missing' }]);
+      throw error;
+    }
+  });
+
   app.openapi(startRoute, async (c) => {
     const body = c.req.valid('json');
     // `domains` is an alias: the old service's own docs used it

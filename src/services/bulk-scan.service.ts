@@ -11,6 +11,7 @@ import type { createProgressPublisher } from '../jobs/progress.js';
 import type { Queues } from '../jobs/queue.js';
 import type { ResultSink } from '../jobs/result-sink.js';
 import type { QuotaService } from './quota.service.js';
+import { createBulkStreamStart } from './bulk-stream.js';
 import { normalizeDomainList } from '../scan/normalize.js';
 import type { ScanFailure } from '../scan/scan.errors.js';
 import type { Lead } from '../scan/scan.types.js';
@@ -131,6 +132,9 @@ export function createBulkScanService(deps: BulkScanDeps) {
       await publisher.publish(job);
       return { job, total: domains.length, rejected, duplicates };
     },
+
+    /** The streaming doors (CSV, text, NDJSON, file upload): see bulk-stream.ts. */
+    startStream: createBulkStreamStart({ config, store, queues, publisher, sink, quota: deps.quota, now, jobTimeoutMs: (total) => jobTimeoutMs(config, total), onJobFinished: deps.onJobFinished }),
 
     get: find,
 

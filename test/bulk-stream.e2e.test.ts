@@ -1,0 +1,116 @@
+/**
+ * Streaming bulk submission: CSV, plain text, NDJSON and a multipart file through POST
+ * /scan/bulk; the job is visible while the upload runs (total growing); an upload that breaks
+ * off leaves the job failed with `upload_incomplete` and counters that never move again.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateCases } from '../src/sim/sim.cases.js';
+import { startSimulator, type Simulator } from '../src/sim/simulator.js';
+import type { Lead } from '../src/scan/scan.types.js';
+import { UploadIncompleteError } from '../src/services/bulk-stream.js';
+import { loadCorpus } from './helpers/corpus.js';
+import { cleanupPrefix, get, startStack, uniquePrefix, waitFor, type Stack } from './helpers/stack.js';
+
+const cases = generateCases(loadCorpus(), 700);
+const domains = cases.map((c) => c.domain);
+
+let sim: Simulator;
+let stack: Stack;
+const prefix = uniquePrefix('stream');
+
+beforeAll(async () => {
+  sim = await startSimulator({ cases });
+  stack = await startStack(sim, prefix, { env: { SCOUT_CONCURRENCY: '20', SCOUT_CHUNK_SIZE: '25' } });
+});
+afterAll(async () => {
+  if (stack) await cleanupPrefix(stack.runtime, prefix);
+  await stack?.close();
+  await sim?.close();
+});
+
+const status = async (id: string) => (await (await get(stack.app, `/scan/bulk/${id}`)).json()) as Record<string, any>;
+const upload = (body: BodyInit, contentType?: string) =>
+  stack.app.fetch(new Request('http://test/scan/bulk', { method: 'POST', body, headers: contentType ? { 'content-type': contentType } : {} }));
+const finished = (id: string) =>
+  waitFor(async () => {
+    const s = await status(id);
+    return s.status !== 'pending' && s.status !== 'running' ? s : undefined;
+  }, 30_000, 50);
+
+describe('streaming bulk submission', () => {
+  it('text/csv: the website column, normalised, exact dedupe, rejected entries counted; the job completes in submission order', async () => {
+    const list = domains.slice(0, 120);
+    const rows = ['Company,Website'];
+    list.forEach((d, i) => rows.push(`C${i},https://www.${d}/contact`));
+    for (let i = 0; i < 15; i++) rows.push(`dup${i},${list[i * 3]}`);
+    for (let i = 0; i < 130; i++) rows.push(`bad${i},not a domain ${i}`);
+    const r = await upload(rows.join('\r\n') + '\r\n', 'text/csv');
+    expect(r.status).toBe(200);
+    const body = (await r.json()) as Record<string, any>;
+    expect(body).toMatchObject({ total: 120, duplicates: 15, rejected_count: 130 });
+    // the first 100 rejected entries are listed, with their reasons
+    expect(body.rejected).toHaveLength(100);
+    expect(body.rejected[0]).toEqual({ input: 'not a domain 0', error: expect.stringMatching(/^invalid_domain/) });
+
+    const done = await finished(body.job_id);
+    expect(done).toMatchObject({ status: 'completed', total: 120, processed: 120 });
+    const results = (await (await get(stack.app, `/scan/bulk/${body.job_id}/results`)).json()) as { results: Lead[] };
+    const names = results.results.map((l) => l.domain);
+    expect(names.length).toBe(done.succeeded);
+    expect(names).toEqual(list.filter((d) => names.includes(d)));
+  });
+
+  it('text/plain, application/x-ndjson and a multipart file field', async () => {
+    const plain = await upload(domains.slice(200, 230).join('\n'), 'text/plain');
+    expect(plain.status).toBe(200);
+    expect(((await plain.json()) as { total: number }).total).toBe(30);
+
+    const nd = domains.slice(230, 250).map((d, i) => (i % 2 ? JSON.stringify(d) : JSON.stringify({ domain: d, note: i })));
+    const ndjson = await upload([...nd, '{broken'].join('\n'), 'application/x-ndjson');
+    expect(ndjson.status).toBe(200);
+    expect(await ndjson.json()).toMatchObject({ total: 20, rejected_count: 1 });
+
+    const form = new FormData();
+    form.append('file', new Blob(['email\n' + domains.slice(250, 290).map((d) => `sales@${d}`).join('\n')], { type: 'text/csv' }), 'leads.csv');
+    const multipart = await upload(form);
+    expect(multipart.status).toBe(200);
+    const started = (await multipart.json()) as { job_id: string; total: number };
+    expect(started.total).toBe(40);
+    expect((await finished(started.job_id)).processed).toBe(40);
+
+    const empty = await upload('nan\nnot a domain\n', 'text/plain');
+    expect(empty.status).toBe(422);
+  });
+
+  it('the job is visible while the upload runs; an upload cut midway ends it failed (upload_incomplete), counters frozen', async () => {
+    let id = '';
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    async function* entries() {
+      for (const d of domains.slice(300, 500)) yield d;
+      await gate;
+      for (const d of domains.slice(500, 600)) yield d;
+      throw new Error('client went away');
+    }
+    const running = stack.runtime.services.bulk.startStream(entries(), null, undefined, (jobId) => (id = jobId));
+    running.catch(() => {});
+    await waitFor(async () => id && (await status(id)).total === 200, 10_000, 20);
+    const mid = await status(id);
+    expect(['pending', 'running']).toContain(mid.status);
+    release();
+    await expect(running).rejects.toBeInstanceOf(UploadIncompleteError);
+
+    const failed = await status(id);
+    expect(failed.status).toBe('failed');
+    expect(failed.error.code).toBe('upload_incomplete');
+    // what was appended before the cut, no more (the entries still in the API's batch are dropped)
+    expect(failed.total).toBeGreaterThanOrEqual(200);
+    expect(failed.total).toBeLessThanOrEqual(300);
+    expect(failed.processed).toBeLessThanOrEqual(failed.total);
+    await new Promise((r) => setTimeout(r, 1000));
+    const later = await status(id);
+    expect(later.processed).toBe(failed.processed);
+    expect(later.total).toBe(failed.total);
+    expect(later.succeeded + later.failed).toBe(later.processed);
+  });
+});
