@@ -302,3 +302,34 @@ describe('GraphQL has the same filters, sort and counters', () => {
     });
   });
 });
+
+describe('small shape fixes and the OpenAPI document', () => {
+  it('POST /scan/bulk answers duplicates and a UUID v4 job id; an old 32-hex id is still looked up', async () => {
+    const r = await send('POST', '/scan/bulk', { domain_list: [healthy[0], `https://www.${healthy[0]}/x`, healthy[1], 'bad one'] });
+    const body = (await r.json()) as { job_id: string; total: number; duplicates: number };
+    expect(r.status).toBe(200);
+    expect(body).toMatchObject({ total: 2, duplicates: 1 });
+    expect(body.job_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    // a 32-hex id is a valid id shape: unknown here, so 404 (not 422)
+    expect(await expectShape(await send('GET', `/jobs/${'a'.repeat(32)}`), 404, DetailSchema)).toEqual({ detail: `Job ${'a'.repeat(32)} not found` });
+  });
+
+  it('/openapi.json documents every old-client route', async () => {
+    const doc = (await (await send('GET', '/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
+    for (const [route, method] of [
+      ['/ingest/domain', 'post'],
+      ['/ingest/csv', 'post'],
+      ['/leads', 'get'],
+      ['/leads/export', 'get'],
+      ['/leads/{domain}', 'get'],
+      ['/leads/{domain}/score-breakdown', 'get'],
+      ['/dashboard', 'get'],
+      ['/dashboard/kpis', 'get'],
+      ['/jobs/{job_id}', 'get'],
+      ['/scan/{domain}/rescan', 'post'],
+      ['/scan/bulk/rescan', 'post'],
+    ]) {
+      expect(doc.paths[route]?.[method], `${method} ${route}`).toBeDefined();
+    }
+  });
+});
