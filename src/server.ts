@@ -15,6 +15,7 @@ import type { AppEnv } from './http/app-env.js';
 import { bodyCap } from './http/body-limit.js';
 import { corsFromAllowList } from './http/cors.js';
 import { miniUi } from './http/mini-ui.js';
+import { staticPages } from './http/static.js';
 import type { Logger } from './logger.js';
 import { handleObservability } from './observability/health.js';
 import { renderMetrics } from './observability/metrics.js';
@@ -41,6 +42,8 @@ export interface AppOptions {
   maxBulk?: number;
   /** Extra health checks (Redis, database): name -> check. */
   health?: Record<string, () => Promise<unknown>>;
+  /** The dashboard's built pages (`/`, `/docs`, `/assets/*`); dist/web by default. */
+  webRoot?: string;
   /** The old service's browser UI folder (SCOUT_MINI_UI_DIR), served at /mini-ui/. */
   miniUiDir?: string;
 }
@@ -48,7 +51,7 @@ export interface AppOptions {
 const VERSION = process.env.npm_package_version ?? '0.1.0';
 const DEFAULT_CONFIG = configFromEnv({});
 
-export function createApp({ services, logger, apiKeys = [], corsOrigins = [], maxBodyBytes = 2 * 1024 * 1024, graphql = DEFAULT_CONFIG.graphql, maxBulk = DEFAULT_CONFIG.jobs.maxBulk, health = {}, miniUiDir }: AppOptions) {
+export function createApp({ services, logger, apiKeys = [], corsOrigins = [], maxBodyBytes = 2 * 1024 * 1024, graphql = DEFAULT_CONFIG.graphql, maxBulk = DEFAULT_CONFIG.jobs.maxBulk, health = {}, webRoot, miniUiDir }: AppOptions) {
   const schema = buildSchema();
   const yoga = createYogaServer({
     schema,
@@ -110,6 +113,7 @@ export function createApp({ services, logger, apiKeys = [], corsOrigins = [], ma
 
   // the old service's browser UI (SCOUT_MINI_UI_DIR), when configured
   if (miniUiDir) app.route('/', miniUi(miniUiDir));
+  app.route('/', staticPages(webRoot));
 
   app.notFound(() => json({ detail: 'Not Found' }, 404));
   app.onError((error) => errorResponse(error, (e) => logger.error({ err: e }, 'request failed')));

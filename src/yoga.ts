@@ -5,6 +5,7 @@
  */
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { createYoga, type Plugin } from 'graphql-yoga';
+import { graphiqlOptions, renderGraphiQL } from './http/graphiql.js';
 import type { GraphQLSchema } from 'graphql';
 import { LOCAL_PRINCIPAL, type Principal } from './auth/principal.js';
 import type { Logger } from './logger.js';
@@ -30,7 +31,9 @@ export interface YogaOptions {
 export function createYogaServer({ schema, services, logger, keysConfigured, plugins = [], graphiql = true }: YogaOptions) {
   return createYoga<YogaServerContext, GraphQLContext>({
     schema,
-    graphiql,
+    // served whole from here (no CDN), with example operations and the key header when keys are on
+    graphiql: graphiql ? graphiqlOptions({ keysConfigured }) : false,
+    renderGraphiQL,
     landingPage: false,
     plugins: [
       // a browser's "simple" request (form POST, plain GET) cannot run an operation: it needs a

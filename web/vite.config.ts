@@ -17,8 +17,10 @@ export default defineConfig({
     emptyOutDir: true,
     // one chunk per page is plenty; swagger-ui is big and only /docs loads it
     chunkSizeWarningLimit: 2000,
-    rollupOptions: {
+    rolldownOptions: {
       input: { main: `${root}index.html`, docs: `${root}docs.html` },
+      // a slow 2-core machine is not news
+      checks: { pluginTimings: false },
     },
   },
   // `npx vite --config web/vite.config.ts` during development: the API runs on :8080

@@ -41,3 +41,11 @@ export function elapsedSeconds(fromIso: string | null, toIso: string | null, now
   const end = toIso ? new Date(toIso).getTime() : now;
   return (end - new Date(fromIso).getTime()) / 1000;
 }
+
+/** "Nov 28, 12:00": for table cells. */
+export function formatShortDate(iso: string | null | undefined): string {
+  if (!iso) return '–';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return date.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false });
+}

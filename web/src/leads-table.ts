@@ -2,7 +2,7 @@
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 import { useShell } from './context.js';
-import { formatDate } from './format.js';
+import { formatShortDate } from './format.js';
 import { PRIORITIES, PROVIDERS, SEGMENTS, type Lead } from './operations.js';
 import type { LeadFilterState, SortKey, SortState } from './table-state.js';
 
@@ -10,7 +10,7 @@ const COLUMNS: { key: SortKey | null; label: string; numeric?: boolean }[] = [
   { key: 'domain', label: 'Domain' },
   { key: 'provider', label: 'Provider' },
   { key: 'segment', label: 'Segment' },
-  { key: 'priorityScore', label: 'Priority' },
+  { key: 'priorityCategory', label: 'Priority' },
   { key: 'score', label: 'Score', numeric: true },
   { key: null, label: 'Tags' },
   { key: null, label: 'Mail setup' },
@@ -41,7 +41,7 @@ export function LeadsTable({ leads, sort, onSort, empty }: { leads: Lead[]; sort
               <td><button type="button" class="link" title="History of this lead" onClick=${() => openLead(lead.domain)}>${lead.domain}</button></td>
               <td><span class=${`provider p-${lead.provider.toLowerCase()}`}>${lead.provider}</span>${lead.tenantSize ? html` <small>${lead.tenantSize}</small>` : ''}</td>
               <td><span class=${`segment s-${lead.segment.toLowerCase()}`}>${lead.segment}</span></td>
-              <td title=${lead.priorityLabel}><span class=${`prio prio-${lead.priorityCategory.toLowerCase()}`}>${lead.priorityCategory}</span> <small>${lead.priorityLabel}</small></td>
+              <td class="prio-cell" title=${lead.priorityLabel}><span class=${`prio prio-${lead.priorityCategory.toLowerCase()}`}>${lead.priorityCategory}</span><small>${lead.priorityLabel}</small></td>
               <td class="num"><${ScoreBar} score=${lead.score} /></td>
               <td class="tags">${lead.tags.map((t) => html`<span class="tag">${t}</span>`)}</td>
               <td class="setup">
@@ -50,7 +50,7 @@ export function LeadsTable({ leads, sort, onSort, empty }: { leads: Lead[]; sort
                 ${lead.mailGateway ? html`<small> via ${lead.mailGateway}</small>` : ''}
                 ${lead.scanStatus !== 'completed' ? html` <span class="warn" title="WHOIS/RDAP failed: registration data missing">${lead.scanStatus}</span>` : ''}
               </td>
-              <td class="when">${formatDate(lead.scannedAt)}</td>
+              <td class="when" title=${lead.scannedAt}>${formatShortDate(lead.scannedAt)}</td>
             </tr>`,
           )}
         </tbody>

@@ -59,7 +59,7 @@ export function ScanForm({ onStarted }: { onStarted: (notice: StartNotice) => vo
   return html`
     <form class="card scan-form" onSubmit=${start}>
       <div class="card-head"><h2>New bulk scan</h2><span class="hint">Domains, URLs or e-mail addresses: one a line, or a CSV with a domain / website / email column.</span></div>
-      <textarea name="domains" rows="6" spellcheck="false" placeholder=${'acme.com\nhttps://www.example.org/contact\ninfo@company.eu'} value=${text}
+      <textarea name="domains" rows="6" spellcheck=${false} placeholder=${'acme.com\nhttps://www.example.org/contact\ninfo@company.eu'} value=${text}
         onInput=${(e: Event) => { setText((e.currentTarget as HTMLTextAreaElement).value); setFileName(''); }}></textarea>
       <div class="form-row">
         <label class="file"><input type="file" name="csv" accept=".csv,.txt,text/csv,text/plain" onChange=${onFile} /><span>Upload CSV…</span></label>
@@ -77,7 +77,7 @@ export function LiveJobView({ id, notice }: { id: string; notice: StartNotice | 
   const live = useLiveJob(id);
   const { job, leads, errors, samples, connection, problem } = live;
   const [filter, setFilter] = useState(EMPTY_FILTER);
-  const [sort, setSort] = useState<SortState>({ key: 'priorityScore', descending: false });
+  const [sort, setSort] = useState<SortState>({ key: 'priorityCategory', descending: false });
   const [cancelling, setCancelling] = useState(false);
   const shownLeads = useMemo(() => sortLeads(filterLeads(leads, filter), sort), [leads, filter, sort]);
   const tags = useMemo(() => tagsOf(leads), [leads]);
@@ -140,9 +140,9 @@ export function LiveJobView({ id, notice }: { id: string; notice: StartNotice | 
       ${errors.length > 0
         ? html`<details class="errors" open data-testid="errors">
             <summary>${errors.length} failed domain${errors.length === 1 ? '' : 's'}</summary>
-            <table><thead><tr><th>Domain</th><th>Code</th><th>Message</th><th class="num">Attempts</th></tr></thead>
+            <div class="errors-scroll"><table><thead><tr><th>Domain</th><th>Code</th><th>Message</th><th class="num">Attempts</th></tr></thead>
               <tbody>${errors.slice(-200).reverse().map((e) => html`<tr><td>${e.domain}</td><td><span class=${`code c-${e.category}`}>${e.code}</span></td><td>${e.message}</td><td class="num">${e.attempts}</td></tr>`)}</tbody>
-            </table>
+            </table></div>
           </details>`
         : ''}
     </section>

@@ -12,7 +12,7 @@ export interface LeadFilterState {
 
 export const EMPTY_FILTER: LeadFilterState = { provider: '', segment: '', priority: '', tag: '', minScore: '', text: '' };
 
-export type SortKey = 'domain' | 'provider' | 'segment' | 'priorityScore' | 'score' | 'scannedAt';
+export type SortKey = 'domain' | 'provider' | 'segment' | 'priorityCategory' | 'score' | 'scannedAt';
 export interface SortState {
   key: SortKey;
   descending: boolean;
@@ -38,7 +38,7 @@ export function sortLeads(leads: Lead[], { key, descending }: SortState): Lead[]
     const x = a[key];
     const y = b[key];
     const order = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
-    return order * sign || a.domain.localeCompare(b.domain);
+    return order * sign || b.score - a.score || a.domain.localeCompare(b.domain);
   });
 }
 
