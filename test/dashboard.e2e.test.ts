@@ -68,6 +68,7 @@ let base: string;
 let keyBase: string;
 
 beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
   webRoot = mkdtempSync(path.join(tmpdir(), 'scout-web-'));
   const build = promisify(execFile)(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'web/vite.config.ts', '--outDir', webRoot, '--emptyOutDir', '--logLevel', 'error'], {
     env: { ...process.env, NODE_ENV: 'production' },
