@@ -3,7 +3,7 @@
  * the service at it. Stops on SIGINT/SIGTERM.
  */
 import { caseHasFault, generateCases, loadCases } from './sim.cases.js';
-import { parseSimCli, SIM_USAGE } from './sim.cli.js';
+import { parseSimCli, portInUseMessage, SIM_USAGE } from './sim.cli.js';
 import { startSimulator } from './simulator.js';
 import type { SimCase } from './sim.types.js';
 
@@ -25,6 +25,9 @@ async function main(): Promise<void> {
     latency: cli.latency,
     rateLimit: cli.rateLimit,
     seed: cli.seed,
+  }).catch((error: NodeJS.ErrnoException & { port?: number }) => {
+    if (error?.code === 'EADDRINUSE') throw new Error(portInUseMessage(error, cli));
+    throw error;
   });
 
   console.log(`SCOUT_DNS_SERVERS=${sim.dnsAddress} SCOUT_WHOIS_SERVER=${sim.whoisAddress} SCOUT_RDAP_URL=${sim.rdapUrl}`);

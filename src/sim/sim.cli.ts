@@ -24,8 +24,29 @@ export interface SimCliOptions {
 /** Default case file, relative to the project root (where npm runs scripts). */
 export const DEFAULT_CASES_PATH = 'test/fixtures/dns-cases.json';
 
-/** Fixed default ports so a service config can be written once. */
-export const DEFAULT_PORTS = { dns: 5353, whois: 4343, rdap: 8053 } as const;
+/**
+ * Fixed default ports so a service config can be written once. DNS is not 5353: that is the
+ * mDNS port, which avahi (Linux) and macOS hold.
+ */
+export const DEFAULT_PORTS = { dns: 15353, whois: 4343, rdap: 8053 } as const;
+
+/** Which flag (and variable) sets the port a failed bind was for. */
+export function portFlagOf(port: number, options: Pick<SimCliOptions, 'dnsPort' | 'whoisPort' | 'rdapPort'>): { flag: string; env: string; server: string } | null {
+  if (port === options.dnsPort) return { flag: '--dns-port', env: 'SIM_DNS_PORT', server: 'DNS (UDP+TCP)' };
+  if (port === options.whoisPort) return { flag: '--whois-port', env: 'SIM_WHOIS_PORT', server: 'WHOIS' };
+  if (port === options.rdapPort) return { flag: '--rdap-port', env: 'SIM_RDAP_PORT', server: 'RDAP' };
+  return null;
+}
+
+/** A readable message for a port already in use, naming the flag that moves it. */
+export function portInUseMessage(error: { port?: number; address?: string }, options: Pick<SimCliOptions, 'dnsPort' | 'whoisPort' | 'rdapPort' | 'host'>): string {
+  const port = error.port ?? -1;
+  const which = portFlagOf(port, options);
+  const where = `${options.host}:${port}`;
+  if (!which) return `port ${where} is already in use; choose other ports with --dns-port, --whois-port, --rdap-port (0 = any free port)`;
+  return `the ${which.server} port ${where} is already in use (another program holds it${port === 5353 ? ': 5353 is the mDNS port, avahi and macOS take it' : ''}). ` +
+    `Choose another with ${which.flag} <n> (or ${which.env}=<n>; 0 = any free port), e.g. npm run sim -- ${which.flag} ${port === 0 ? 0 : port + 1}`;
+}
 
 export const SIM_USAGE = `Usage: npm run sim -- [options]
   --cases <file>          case file (env SIM_CASES; default ${DEFAULT_CASES_PATH})
