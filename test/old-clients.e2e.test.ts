@@ -126,7 +126,7 @@ describe('leads', () => {
     // an unknown sort_by is the default order
     const unknownSort = await expectShape(await send('GET', '/leads?sort_by=colour'), 200, LeadsPageSchema);
     expect(unknownSort.leads.map((l) => l.domain)).toEqual(all.leads.map((l) => l.domain));
-    for (const q of ['sort_order=up', 'page=0', 'page_size=201', 'min_score=101', 'page=x']) {
+    for (const q of ['sort_order=up', 'page=0', 'page_size=201', 'min_score=101', 'page=x', 'segment=a%00b', `search=${'x'.repeat(201)}`]) {
       await expectShape(await send('GET', `/leads?${q}`), 422, ValidationErrorSchema);
     }
   });
@@ -263,6 +263,7 @@ describe('CSV upload and /jobs', () => {
     form.append('other', 'x');
     await expectShape(await fetch(`${base}/ingest/csv`, { method: 'POST', body: form }), 422, ValidationErrorSchema);
     expect(await expectShape(await send('GET', '/jobs/does-not-exist'), 404, DetailSchema)).toEqual({ detail: 'Job does-not-exist not found' });
+    await expectShape(await send('GET', '/jobs/a%00b'), 404, DetailSchema);
   });
 });
 

@@ -4,6 +4,7 @@ import { viewerOf } from '../auth/principal.js';
 import type { AppEnv } from '../http/app-env.js';
 import type { JobSnapshot } from '../jobs/job.types.js';
 import type { ScanFailure } from '../scan/scan.errors.js';
+import { truncateForEcho } from '../services/input.errors.js';
 import type { Services } from '../services/services.js';
 import type { IngestJob } from '../store/companies.repository.js';
 import { JobIdParamSchema } from './bulk.schemas.js';
@@ -12,6 +13,9 @@ import { commonResponses, DetailSchema, jsonContent } from './rest.schemas.js';
 import type { z } from '@hono/zod-openapi';
 
 type UploadJob = z.infer<typeof UploadJobSchema>;
+
+/** Job ids: UUIDs (older ones 32 hex digits). */
+const JOB_ID_SHAPE = /^[0-9A-Za-z-]{1,64}$/;
 
 const jobRoute = createRoute({
   method: 'get',
@@ -77,6 +81,8 @@ export function bulkView(job: JobSnapshot, failures: ScanFailure[], upload: Inge
 export function registerJobRoutes(app: OpenAPIHono<AppEnv>, services: Services) {
   app.openapi(jobRoute, async (c) => {
     const { job_id } = c.req.valid('param');
+    // an id no job can have (NUL, "%", 1 MB) is unknown without asking the database
+    if (!JOB_ID_SHAPE.test(job_id)) return c.json({ detail: `Job ${truncateForEcho(job_id, 80)} not found` }, 404);
     const upload = await services.oldClients.ingestJob(job_id);
     if (upload && upload.bulkJobId === null) return c.json(ingestOnlyView(upload), 200);
     const viewer = viewerOf(c.get('principal'));

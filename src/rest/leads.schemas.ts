@@ -20,17 +20,20 @@ const intParam = (name: string, min: number, max?: number) => {
   return schema.optional().openapi({ param: { name, in: 'query' } });
 };
 
+/** Query text the database can hold (no NUL) of a sane length. */
+const text = () => z.string().max(200).regex(/^[^\0]*$/, 'must not contain NUL characters').optional();
+
 /** Filters shared by `/leads` and `/leads/export`. */
 const filterShape = {
-  segment: z.string().optional().openapi({ description: 'Exact segment: Migration, Existing, Cold, Skip' }),
+  segment: text().openapi({ description: 'Exact segment: Migration, Existing, Cold, Skip' }),
   min_score: intParam('min_score', 0, 100),
-  provider: z.string().optional().openapi({ description: 'Exact provider, e.g. Google' }),
-  search: z.string().optional().openapi({ description: 'Case-insensitive substring of domain, company name or provider' }),
+  provider: text().openapi({ description: 'Exact provider, e.g. Google' }),
+  search: text().openapi({ description: 'Case-insensitive substring of domain, company name or provider' }),
 };
 
 export const LeadsQuerySchema = z.object({
   ...filterShape,
-  sort_by: z.string().optional().openapi({ description: `One of ${LEAD_SORT_FIELDS.join(', ')}; anything else: the default order` }),
+  sort_by: text().openapi({ description: `One of ${LEAD_SORT_FIELDS.join(', ')}; anything else: the default order` }),
   sort_order: z.enum(['asc', 'desc']).optional().openapi({ description: 'asc (default) or desc' }),
   page: intParam('page', 1),
   page_size: intParam('page_size', 1, 200),

@@ -19,7 +19,10 @@ export type ResolvedCompany =
   | { ok: true; domain: string; companyName: string | null; email: string | null; website: string | null }
   | { ok: false; error: string };
 
-const text = (value: unknown): string | null => (typeof value === 'string' && value.trim() !== '' ? value.trim() : null);
+/** Longest company name, e-mail or website kept (characters). */
+const MAX_TEXT = 500;
+
+const text = (value: unknown): string | null => (typeof value === 'string' && value.trim() !== '' ? value.trim().slice(0, MAX_TEXT) : null);
 
 /**
  * The domain of a company entry: `domain` normalised as for scans, replaced by the domain of
