@@ -82,6 +82,20 @@ describe('streaming bulk submission', () => {
     expect(empty.status).toBe(422);
   });
 
+  it('GraphQL startBulkScanUpload(file: File!) over a multipart request', async () => {
+    const form = new FormData();
+    form.append('operations', JSON.stringify({ query: 'mutation($f: File!) { startBulkScanUpload(file: $f) { total duplicates rejectedCount rejected { input error } job { id } } }', variables: { f: null } }));
+    form.append('map', JSON.stringify({ 0: ['variables.f'] }));
+    const csv = ['domain', ...domains.slice(600, 660), domains[600], 'nan'].join('\n');
+    form.append('0', new Blob([csv], { type: 'text/csv' }), 'list.csv');
+    const r = await stack.app.fetch(new Request('http://test/graphql', { method: 'POST', body: form, headers: { 'x-graphql-yoga-csrf': '1' } }));
+    const body = (await r.json()) as { data?: any; errors?: unknown };
+    expect(body.errors).toBeUndefined();
+    expect(body.data.startBulkScanUpload).toMatchObject({ total: 60, duplicates: 1, rejectedCount: 1 });
+    expect(body.data.startBulkScanUpload.rejected[0].input).toBe('nan');
+    expect((await finished(body.data.startBulkScanUpload.job.id)).processed).toBe(60);
+  });
+
   it('the job is visible while the upload runs; an upload cut midway ends it failed (upload_incomplete), counters frozen', async () => {
     let id = '';
     let release!: () => void;

@@ -4,7 +4,9 @@
  * counter, and once it passes the cap the reader gets an error and the answer becomes 413,
  * whatever the route made of the broken body. Nothing is buffered here.
  * Streaming uploads (bulk lists as CSV, text, NDJSON or a multipart file) are exempt: their
- * doors count entries instead (SCOUT_MAX_BULK_STREAM).
+ * doors count entries instead (SCOUT_MAX_BULK_STREAM). A multipart request to /graphql (a file
+ * for startBulkScanUpload) is held whole by yoga, so it keeps a cap: GRAPHQL_UPLOAD_FACTOR
+ * times the body cap (64 MB by default: ~2.5 M domains of CSV).
  */
 import type { Context, MiddlewareHandler } from 'hono';
 
@@ -14,6 +16,13 @@ const STREAMING_PATHS = /^(\/api\/v1)?\/(scan\/bulk|ingest\/csv)\/?$/;
 /** Whether a request is a streaming upload, bounded by its door rather than by bytes. */
 export function isStreamingUpload(c: Context): boolean {
   return c.req.method === 'POST' && STREAMING_PATHS.test(c.req.path) && STREAMING_TYPES.test(c.req.header('content-type') ?? '');
+}
+
+export const GRAPHQL_UPLOAD_FACTOR = 32;
+
+/** A GraphQL multipart request (a file upload): capped at GRAPHQL_UPLOAD_FACTOR x the body cap. */
+export function isGraphqlUpload(c: Context): boolean {
+  return c.req.method === 'POST' && /^\/graphql\/?$/.test(c.req.path) && /^multipart\/form-data\b/i.test(c.req.header('content-type') ?? '');
 }
 
 export class BodyTooLargeError extends Error {
@@ -44,23 +53,24 @@ function capped(body: ReadableStream<Uint8Array>, limit: number, onExceeded: () 
 export function bodyCap(maxBytes: number, exempt: (c: Context) => boolean = isStreamingUpload): MiddlewareHandler {
   // the rest of the body is not read: the connection closes after the answer, so a client
   // does not send its next request on a socket still full of this one
-  const tooLarge = (c: Context) => c.json({ detail: new BodyTooLargeError(maxBytes).message }, 413, { connection: 'close' });
+  const tooLarge = (c: Context, limit = maxBytes) => c.json({ detail: new BodyTooLargeError(limit).message }, 413, { connection: 'close' });
   return async (c, next) => {
     const raw = c.req.raw;
     if (!raw.body || exempt(c)) return next();
+    const limit = isGraphqlUpload(c) ? maxBytes * GRAPHQL_UPLOAD_FACTOR : maxBytes;
     const declared = Number(raw.headers.get('content-length') ?? NaN);
-    if (declared > maxBytes) return tooLarge(c);
+    if (declared > limit) return tooLarge(c, limit);
     let exceeded = false;
     // the same Request class the server adapter made, so every consumer reads it as before
     const RequestClass = raw.constructor as typeof Request;
     c.req.raw = new RequestClass(raw.url, {
       method: raw.method,
       headers: raw.headers,
-      body: capped(raw.body, maxBytes, () => (exceeded = true)),
+      body: capped(raw.body, limit, () => (exceeded = true)),
       signal: raw.signal,
       duplex: 'half',
     } as RequestInit);
     await next();
-    if (exceeded) c.res = tooLarge(c);
+    if (exceeded) c.res = tooLarge(c, limit);
   };
 }

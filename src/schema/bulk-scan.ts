@@ -67,7 +67,7 @@ export const BulkScanRef = builder.objectRef<JobSnapshot>('BulkScan').implement(
   }),
 });
 
-const RejectedInputRef = builder.objectRef<{ input: string; error: string }>('RejectedInput').implement({
+export const RejectedInputRef = builder.objectRef<{ input: string; error: string }>('RejectedInput').implement({
   fields: (t) => ({ input: t.exposeString('input'), error: t.exposeString('error') }),
 });
 

@@ -4,6 +4,7 @@ import './lead.js';
 import './bulk-scan.js';
 import './stored-leads.js';
 import './dashboard.js';
+import './upload.js';
 
 export function buildSchema() {
   return builder.toSchema({ sortSchema: false });

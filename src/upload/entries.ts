@@ -106,7 +106,8 @@ export async function* csvEntries(source: ByteSource): AsyncGenerator<RawEntry> 
   }
 }
 
-function entriesOfFile(source: ByteSource, mimeType: string, filename: string): AsyncGenerator<RawEntry> {
+/** The entries of an uploaded file, parsed by its type or else its name (CSV, NDJSON, else one per line). */
+export function entriesOfFile(source: ByteSource, mimeType: string, filename: string): AsyncGenerator<RawEntry> {
   const format = streamFormatOf(mimeType);
   if (format === 'csv' || /\.csv$/i.test(filename)) return csvEntries(source);
   if (format === 'ndjson' || /\.(nd)?jsonl?$/i.test(filename)) return ndjsonEntries(source);
