@@ -56,7 +56,7 @@ describe('a 100-domain bulk job', () => {
 
     // a polling client: results are refused until the job finished
     const early = await get(stack.app, `/scan/bulk/${body.job_id}/results`);
-    if (early.status === 400) expect(((await early.json()) as { detail: string }).detail).toMatch(/^Job [0-9a-f]+ is not completed yet\. Status: (pending|running)$/);
+    if (early.status === 400) expect(((await early.json()) as { detail: string }).detail).toMatch(/^Job [0-9a-f-]+ is not completed yet\. Status: (pending|running)$/);
 
     const status = await waitFor(async () => {
       const r = (await (await get(stack.app, `/scan/bulk/${body.job_id}`)).json()) as Record<string, any>;
