@@ -123,6 +123,9 @@ describe('leads', () => {
     expect(searched.leads.map((l) => l.domain)).toEqual([healthy[0]]);
     const none = await expectShape(await send('GET', '/leads?provider=Nobody'), 200, LeadsPageSchema);
     expect(none).toEqual({ leads: [], total: 0, page: 1, page_size: 50, total_pages: 0 });
+    // unset fields sent empty, as the old UI does, are absent
+    const blanks = await expectShape(await send('GET', '/leads?page=1&page_size=50&segment=&provider=&search=&min_score=&sort_by=&sort_order='), 200, LeadsPageSchema);
+    expect(blanks.leads.map((l) => l.domain)).toEqual(all.leads.map((l) => l.domain));
     // an unknown sort_by is the default order
     const unknownSort = await expectShape(await send('GET', '/leads?sort_by=colour'), 200, LeadsPageSchema);
     expect(unknownSort.leads.map((l) => l.domain)).toEqual(all.leads.map((l) => l.domain));
@@ -332,5 +335,8 @@ describe('small shape fixes and the OpenAPI document', () => {
     ]) {
       expect(doc.paths[route]?.[method], `${method} ${route}`).toBeDefined();
     }
+    const listParams = (doc.paths['/leads'].get as { parameters: { name: string; required?: boolean }[] }).parameters;
+    expect(listParams.map((p) => p.name).sort()).toEqual(['min_score', 'page', 'page_size', 'provider', 'search', 'segment', 'sort_by', 'sort_order']);
+    expect(listParams.filter((p) => p.required)).toEqual([]);
   });
 });

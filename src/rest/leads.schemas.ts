@@ -14,14 +14,17 @@ export const LeadRowSchema = LeadSchema.extend({
   infrastructure_summary: z.string().openapi({ example: 'Google (high confidence); SPF yes; DKIM yes; DMARC none' }),
 }).openapi('LeadRow');
 
+/** An empty query value (`?segment=&page=`, as the old UI sends unset fields) is an absent one. */
+const blankIsAbsent = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema);
+
 const intParam = (name: string, min: number, max?: number) => {
   let schema = z.coerce.number().int().min(min);
   if (max !== undefined) schema = schema.max(max);
-  return schema.optional().openapi({ param: { name, in: 'query' } });
+  return blankIsAbsent(schema.optional()).openapi({ param: { name, in: 'query' } });
 };
 
 /** Query text the database can hold (no NUL) of a sane length. */
-const text = () => z.string().max(200).regex(/^[^\0]*$/, 'must not contain NUL characters').optional();
+const text = () => blankIsAbsent(z.string().max(200).regex(/^[^\0]*$/, 'must not contain NUL characters').optional());
 
 /** Filters shared by `/leads` and `/leads/export`. */
 const filterShape = {
@@ -34,7 +37,7 @@ const filterShape = {
 export const LeadsQuerySchema = z.object({
   ...filterShape,
   sort_by: text().openapi({ description: `One of ${LEAD_SORT_FIELDS.join(', ')}; anything else: the default order` }),
-  sort_order: z.enum(['asc', 'desc']).optional().openapi({ description: 'asc (default) or desc' }),
+  sort_order: blankIsAbsent(z.enum(['asc', 'desc']).optional()).openapi({ description: 'asc (default) or desc' }),
   page: intParam('page', 1),
   page_size: intParam('page_size', 1, 200),
 });
@@ -51,7 +54,7 @@ export const LeadsPageSchema = z
 
 export const ExportQuerySchema = z.object({
   ...filterShape,
-  format: z.enum(['csv', 'xlsx']).optional().openapi({ description: 'csv (default) or xlsx' }),
+  format: blankIsAbsent(z.enum(['csv', 'xlsx']).optional()).openapi({ description: 'csv (default) or xlsx' }),
 });
 
 export const DomainParamSchema = z.object({
