@@ -4,7 +4,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { Config } from './config.js';
-import { bullErrorLogger, createConnectionState } from './infra/connection-state.js';
+import { bullErrorLogger, createConnectionState, watchDatabase } from './infra/connection-state.js';
 import { checkRedisClient, createRedis } from './infra/redis.js';
 import { observeDomainOutcomes } from './observability/domain-outcomes.js';
 import { instrumentGate } from './observability/gate-metrics.js';
@@ -50,7 +50,9 @@ export interface RuntimeOptions {
 
 export async function buildRuntime(options: RuntimeOptions) {
   const { config, logger, redisUrl } = options;
-  const repos = options.db ? createRepositories(options.db) : undefined;
+  // one line per change of the database connection too (seen on use and by /healthz/ready)
+  const db = options.db ? watchDatabase(options.db, createConnectionState(logger, 'database')) : undefined;
+  const repos = db ? createRepositories(db) : undefined;
   const sink = options.sink ?? (repos ? createDbSink(repos, logger) : noopSink);
   const archive = options.archive ?? (repos ? createDbArchive(repos) : undefined);
   // one line per change of the Redis connection, however many clients see it
@@ -91,7 +93,7 @@ export async function buildRuntime(options: RuntimeOptions) {
   const services: Services = {
     singleScan,
     bulk,
-    progress: { bus, store, prefix, heartbeatMs: options.heartbeatMs ?? 5000, refresh: (id) => bulk.get(id).catch(() => null) },
+    progress: { bus, store, prefix, heartbeatMs: options.heartbeatMs ?? 5000, refresh: (id) => bulk.get(id, 'system').catch(() => null) },
     leads: repos ? createLeadsService(repos) : noLeadsService,
     oldClients: oldClientServices(repos, singleScan, bulk),
   };
@@ -110,7 +112,7 @@ export async function buildRuntime(options: RuntimeOptions) {
     // bounded: a dead Redis or database fails the check within a second instead of hanging it
     health: {
       redis: () => withTimeout(checkRedisClient(redis), 800),
-      ...(options.db ? { database: () => withTimeout(options.db!.query('SELECT 1'), 800) } : {}),
+      ...(db ? { database: () => withTimeout(db.query('SELECT 1'), 800) } : {}),
     },
     redisState,
     async close() {

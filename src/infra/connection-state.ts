@@ -64,3 +64,38 @@ export function bullErrorLogger(logger: Logger, redisState: ConnectionState, com
     logger.error({ component, err: error }, `${component} error`);
   };
 }
+
+/** What a database handle needs for its state to be watched (the store's Db). */
+interface Queryable {
+  query(...args: never[]): Promise<unknown>;
+}
+
+/**
+ * A database handle whose calls report its connection state: a call that succeeds means up, one
+ * that fails with a connection error (refused, reset, terminated) means down. SQL errors change
+ * nothing. One log line per change, as for Redis.
+ */
+export function watchDatabase<D extends Queryable>(db: D, state: ConnectionState): D {
+  const isDbConnectionError = (error: unknown) =>
+    isConnectionError(error) || /terminat|Connection terminated|server closed the connection|the database system is (starting|shutting)|timeout exceeded when trying to connect/i.test((error as Error)?.message ?? '');
+  const wrap =
+    (fn: (...args: unknown[]) => Promise<unknown>) =>
+    async (...args: unknown[]) => {
+      try {
+        const result = await fn(...args);
+        state.up();
+        return result;
+      } catch (error) {
+        if (isDbConnectionError(error)) state.down(error);
+        throw error;
+      }
+    };
+  return new Proxy(db, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      const bound = value.bind(target);
+      return property === 'query' || property === 'exec' || property === 'transaction' ? wrap(bound) : bound;
+    },
+  });
+}
