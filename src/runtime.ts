@@ -95,7 +95,7 @@ export async function buildRuntime(options: RuntimeOptions) {
     bulk,
     progress: { bus, store, prefix, heartbeatMs: options.heartbeatMs ?? 5000, refresh: (id) => bulk.get(id, 'system').catch(() => null) },
     leads: repos ? createLeadsService(repos) : noLeadsService,
-    oldClients: oldClientServices(repos, singleScan, bulk),
+    oldClients: oldClientServices(repos, singleScan, bulk, config.jobs.maxBulk),
   };
   const worker = options.worker
     ? createScanWorker({ config, redisUrl, logger, store, scan: scanDeps, retries: config.limits.retries, backoffMs: config.limits.backoffMs, publisher, bus, sink, bulk, onJobFinished, redisState })

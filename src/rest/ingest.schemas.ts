@@ -22,7 +22,7 @@ export const IngestDomainResultSchema = z
 /** `true/false`, `1/0`, `yes/no`, `on/off`; absent: the path's default. */
 const boolParam = (name: string, description: string) =>
   z
-    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off', 'True', 'False'])
+    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off', 'True', 'False', ''])
     .optional()
     .openapi({ param: { name, in: 'query' }, description });
 
@@ -47,4 +47,4 @@ export const IngestCsvResultSchema = z
   .openapi('IngestCsvResult');
 
 export const parseBool = (value: string | undefined, fallback: boolean): boolean =>
-  value === undefined ? fallback : ['true', '1', 'yes', 'on'].includes(value.toLowerCase());
+  value === undefined || value === '' ? fallback : ['true', '1', 'yes', 'on'].includes(value.toLowerCase());

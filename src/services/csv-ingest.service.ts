@@ -91,6 +91,8 @@ export interface CsvIngestDeps {
   companies: CompaniesService;
   bulk: BulkScanService;
   saveIngestJob: (job: IngestJob) => Promise<void>;
+  /** The largest bulk job: domains beyond it are ingested but not queued (and said so). */
+  maxBulk: number;
   now?: () => Date;
 }
 
@@ -183,14 +185,18 @@ export function createCsvIngestService(deps: CsvIngestDeps) {
       const createdAt = now().toISOString();
       let jobId: string;
       let scanned = 0;
+      if (options.autoScan && toScan.size > deps.maxBulk) {
+        errors.push(`${toScan.size - deps.maxBulk} domains over the bulk limit of ${deps.maxBulk} (SCOUT_MAX_BULK) were ingested but not queued for scanning`);
+      }
       if (options.autoScan && toScan.size > 0) {
-        const started = await deps.bulk.start([...toScan], options.submittedBy ?? null);
+        const started = await deps.bulk.start([...toScan].slice(0, deps.maxBulk), options.submittedBy ?? null);
         jobId = started.job.id;
         scanned = started.total;
       } else {
         jobId = randomUUID();
       }
-      const errorLines = rejected > errors.length ? [...errors, `... and ${rejected - errors.length} more rejected rows`] : errors;
+      const shown = errors.filter((line) => line.startsWith('Row ')).length;
+      const errorLines = rejected > shown ? [...errors, `... and ${rejected - shown} more rejected rows`] : errors;
       await deps.saveIngestJob({
         id: jobId,
         totalRows,

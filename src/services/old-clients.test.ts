@@ -1,11 +1,12 @@
 /** Pure parts of the old clients' services: score breakdown, rescan diff, company and CSV column resolution. */
+import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { PROVIDERS, type DmarcPolicy } from '../scan/scan.types.js';
 import { scoreLead } from '../scan/score.js';
 import { buildLead } from '../store/store.test-utils.js';
 import { resolveCompany } from './companies.service.js';
-import { columnsFromHeader, detectColumns } from './csv-ingest.service.js';
+import { columnsFromHeader, createCsvIngestService, detectColumns } from './csv-ingest.service.js';
 import { diffScans } from './rescan.diff.js';
 import { scoreBreakdownOf } from './score-breakdown.js';
 
@@ -107,5 +108,42 @@ describe('company entries', () => {
     });
     expect(detectColumns([['Acme', 'acme.com'], ['Beta', 'beta.de']])?.headerRow).toBe(false);
     expect(detectColumns([['a', 'b'], ['c', 'd']])).toBeNull();
+  });
+});
+
+describe('CSV ingest', () => {
+  // in-memory companies and a bulk service that records what it was asked to queue
+  function service(maxBulk: number) {
+    const queued: string[][] = [];
+    const ids = new Map<string, number>();
+    const svc = createCsvIngestService({
+      companies: { upsertMany: async (cs: { domain: string }[]) => new Map(cs.map((c) => [c.domain, ids.get(c.domain) ?? (ids.set(c.domain, ids.size + 1), ids.size)])) } as never,
+      bulk: { start: async (list: string[]) => (queued.push(list), { job: { id: 'job-1' }, total: list.length }) } as never,
+      saveIngestJob: async () => {},
+      maxBulk,
+    });
+    return { svc, queued };
+  }
+  const csv = (text: string) => Readable.from([Buffer.from(text)]);
+
+  test('rows past the bulk limit are ingested, not queued, and the answer says so', async () => {
+    const { svc, queued } = service(2);
+    const r = await svc.ingest(csv('domain\na.com\nb.com\nc.com\n'), { autoScan: true, autoDetectColumns: false });
+    expect(r).toMatchObject({ ingested: 3, scanned: 2, totalRows: 3 });
+    expect(queued).toEqual([['a.com', 'b.com']]);
+    expect(r.errors).toEqual([expect.stringMatching(/^1 domains over the bulk limit of 2/)]);
+  });
+
+  test('semicolons, a BOM and quoted cells; row numbers count the header as row 1', async () => {
+    const { svc } = service(100);
+    const r = await svc.ingest(csv('\uFEFFcompany_name;domain\n"Acme; Inc";acme.com\nBad;-x-\n'), { autoScan: false, autoDetectColumns: false });
+    expect(r).toMatchObject({ ingested: 1, totalRows: 2, scanned: 0 });
+    expect(r.errors).toEqual([expect.stringMatching(/^Row 3: invalid_domain/)]);
+  });
+
+  test('an empty file and a header without a domain column are refused', async () => {
+    const { svc } = service(100);
+    await expect(svc.ingest(csv(''), { autoScan: false, autoDetectColumns: false })).rejects.toThrow(/empty/);
+    await expect(svc.ingest(csv('name\nAcme\n'), { autoScan: false, autoDetectColumns: false })).rejects.toThrow(/no domain column/);
   });
 });
