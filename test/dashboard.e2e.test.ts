@@ -285,6 +285,10 @@ describe('the dashboard', () => {
     await page.getByRole('link', { name: 'Jobs' }).click();
     await page.locator(`[data-testid=jobs-table] a[href="#/job/${id}"]`).waitFor();
     expect(await page.evaluate(() => localStorage.getItem('domain-scout.apiKey'))).toBe(API_KEY);
+    // GraphiQL on the same origin starts with that key in its headers editor
+    await page.goto(`${keyBase}/graphql`);
+    await page.getByText(`"${API_KEY}"`).first().waitFor({ timeout: 20_000 });
+    await page.locator('.graphiql-container').first().waitFor();
     expect(requests.outside()).toEqual([]);
     await context.close();
   });

@@ -1,7 +1,8 @@
 /**
  * GraphiQL served whole from this process (@graphql-yoga/render-graphiql bundles its scripts,
  * styles and editor workers into the page: no CDN, works offline), opened with example
- * operations, and with the `X-API-Key` header ready in the headers editor when keys are on.
+ * operations, and with the `X-API-Key` header ready in the headers editor when keys are on (the
+ * key the dashboard stored in this browser, else a placeholder).
  */
 import { renderGraphiQL as renderBundled } from '@graphql-yoga/render-graphiql';
 import type { GraphiQLOptions } from 'graphql-yoga';
@@ -58,7 +59,7 @@ query Leads {
 const JOB = JSON.stringify({ id: 'paste-the-job-id-here' }, null, 2);
 
 export function graphiqlOptions({ keysConfigured }: { keysConfigured: boolean }): GraphiQLOptions {
-  const headers = keysConfigured ? JSON.stringify({ 'X-API-Key': 'your-key' }, null, 2) : undefined;
+  const headers = keysConfigured ? `{\n  "X-API-Key": ${KEY_PLACEHOLDER}\n}` : undefined;
   const tab = (query: string, variables?: string) => ({ query, variables: variables ?? null, headers: headers ?? null });
   return {
     title: 'domain-scout GraphiQL',
@@ -75,6 +76,29 @@ export function graphiqlOptions({ keysConfigured }: { keysConfigured: boolean })
 }
 
 /**
+ * Before GraphiQL starts: the key the dashboard stored in this browser replaces the placeholder
+ * in the headers (same origin, so the same localStorage). Plain ES5, inlined in the page.
+ */
+const KEY_PLACEHOLDER = '"your-key"';
+const STORED_KEY_SHIM = `(function () {
+  var key; try { key = localStorage.getItem('domain-scout.apiKey'); } catch (e) {}
+  if (!key || !window.YogaGraphiQL) return;
+  var render = YogaGraphiQL.renderYogaGraphiQL;
+  var fill = function (h) { return typeof h === 'string' ? h.split(${JSON.stringify(KEY_PLACEHOLDER)}).join(JSON.stringify(key)) : h; };
+  YogaGraphiQL.renderYogaGraphiQL = function (root, options) {
+    if (options) { options.headers = fill(options.headers); (options.defaultTabs || []).forEach(function (t) { t.headers = fill(t.headers); }); }
+    return render(root, options);
+  };
+})();
+`;
+const RENDER_CALL = 'YogaGraphiQL.renderYogaGraphiQL(';
+
+function withStoredKey(page: string): string {
+  const at = page.lastIndexOf(RENDER_CALL);
+  return at < 0 ? page : page.slice(0, at) + STORED_KEY_SHIM + page.slice(at);
+}
+
+/**
  * The bundled page is ~9 MB of inlined scripts: render it once per distinct option set, not on
  * every visit.
  */
@@ -83,7 +107,7 @@ export function renderGraphiQL(options?: GraphiQLOptions): string {
   const key = JSON.stringify(options ?? {});
   let page = rendered.get(key);
   if (page === undefined) {
-    page = renderBundled(options);
+    page = withStoredKey(renderBundled(options));
     if (rendered.size > 8) rendered.clear();
     rendered.set(key, page);
   }
