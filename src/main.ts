@@ -12,6 +12,7 @@ import { openDatabase } from './store/db.js';
 import path from 'node:path';
 import { createApp } from './server.js';
 import { attachWebSocket } from './ws.js';
+import { answerClientErrors } from './http/client-error.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger(config.logLevel);
@@ -46,6 +47,8 @@ logger.info({ engine: db.engine }, db.engine === 'pglite' ? `embedded database i
 const runtime = await buildRuntime({ config, logger, redisUrl: localRedis.url, worker: config.runWorker, db });
 const app = createApp({ services: runtime.services, logger, apiKeys: config.apiKeys, miniUiDir: config.http.miniUiDir, health: runtime.health, graphql: config.graphql, maxBulk: config.jobs.maxBulk });
 const server = createServer(app.handleNodeRequest);
+// a request line or headers over Node's 16 KB, or malformed HTTP: a JSON reason, not a bare status
+answerClientErrors(server);
 const ws = attachWebSocket(server, app, config.apiKeys);
 
 server.listen(config.port, config.host, () => {

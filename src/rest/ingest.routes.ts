@@ -74,6 +74,9 @@ function readUpload(c: Context<AppEnv>, ingest: (file: Readable) => Promise<CsvI
     }
     let work: Promise<CsvIngestResult> | null = null;
     parser.on('file', (field, file, info) => {
+      // a truncated form errors the file stream too; the parser's own 'error' answers it, and an
+      // unheard stream error would end the process
+      file.on('error', () => {});
       if (field !== 'file' || work) {
         file.resume();
         return;

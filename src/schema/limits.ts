@@ -16,6 +16,7 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, type ValidationContext } from 'graphql';
 import { createGraphQLError, handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
 import type { GraphQLConfig } from '../config.js';
+import { truncateForEcho } from '../services/input.errors.js';
 import { DEFAULT_COST_WEIGHTS, estimateCost, UnpricedQueryError, type CostWeights } from './cost.js';
 
 export type LimitName = 'tokens' | 'depth' | 'aliases' | 'directives' | 'cost' | 'rows';
@@ -56,13 +57,16 @@ function reject(limit: LimitName, max: number, what: string) {
 
 const SUGGESTION = /\s*Did you mean [^?]*\?/g;
 
+/** Longest GraphQL error message sent (input echoed in it is cut). */
+const MAX_MESSAGE_CHARS = 300;
+
 /** Give an error the `extensions.code` it lacks (and drop suggestions when asked). */
 function codeError(error: unknown, suggestions: boolean): void {
   if (!(error instanceof GraphQLError)) return;
-  if (!suggestions) {
-    const stripped = error.message.replace(SUGGESTION, '');
-    if (stripped !== error.message) error.message = stripped;
-  }
+  const stripped = suggestions ? error.message : error.message.replace(SUGGESTION, '');
+  // graphql-js echoes a bad variable whole ("got invalid value { ...1 MB... }"): 300 characters
+  const shown = truncateForEcho(stripped, MAX_MESSAGE_CHARS);
+  if (shown !== error.message) error.message = shown;
   const extensions = error.extensions as Record<string, unknown>;
   if (typeof extensions.code === 'string') return;
   // a field error nobody translated is a bug of ours; an error before execution is the request's
@@ -130,6 +134,13 @@ export function createGraphQLGuards({ limits, weights }: GraphQLGuardOptions): P
   }
 
   const guard: Plugin = {
+    onRequestParse({ request, requestParser, endResponse }) {
+      // yoga answers a body it cannot read (text/plain, a form without a parser) with a bare 415
+      if (requestParser) return;
+      const type = request.headers.get('content-type') || '(none)';
+      const reason = `Unsupported Content-Type ${JSON.stringify(type.slice(0, 80))}: send GraphQL as POST application/json (or GET with ?query=)`;
+      endResponse(Response.json({ errors: [{ message: reason, extensions: { code: 'UNSUPPORTED_MEDIA_TYPE' } }], detail: reason }, { status: 415 }));
+    },
     onValidate({ addValidationRule }) {
       // (yoga codes validation errors GRAPHQL_VALIDATION_FAILED itself)
       if (!limits.introspection) addValidationRule(NoSchemaIntrospectionCustomRule);

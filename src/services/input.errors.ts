@@ -18,7 +18,8 @@ export class InputError extends Error {
   constructor(message: string, issues?: ValidationIssue[]) {
     super(message);
     this.name = 'InputError';
-    this.issues = issues ?? [{ loc: ['body'], msg: message, type: 'value_error' }];
+    // never an empty list: a 422 always says why
+    this.issues = issues?.length ? issues : [{ loc: ['body'], msg: message, type: 'value_error' }];
   }
 }
 

@@ -34,9 +34,9 @@ export function checkLeadFilter(filter: LeadFilter, where: string = 'filter'): L
   if (filter.scannedSince !== undefined && !isIsoDate(filter.scannedSince)) {
     bad('scannedSince', `"${truncateForEcho(filter.scannedSince, 40)}" is not an ISO date or timestamp (e.g. 2026-11-28 or 2026-11-28T10:00:00Z)`);
   }
-  for (const field of ['tag', 'search'] as const) {
-    const value = filter[field];
-    const problem = value === undefined ? null : textProblem(value);
+  // every text field (provider and segment too: a REST query passes them as given)
+  for (const [field, value] of Object.entries(filter)) {
+    const problem = typeof value === 'string' && field !== 'scannedSince' ? textProblem(value) : null;
     if (problem) bad(field, problem);
   }
   for (const [field, min, max] of [['minScore', 0, 100], ['priorityScore', 1, 7]] as const) {

@@ -71,13 +71,16 @@ export function createLeadsService(repos: Repositories): LeadsService {
     page: (filter, sort, page, pageSize) => repos.leads.pageLeads(checkLeadFilter(filter, 'query'), sort, (page - 1) * pageSize, pageSize),
     row,
     breakdown: async (domain) => scoreBreakdownOf((await row(domain)).lead),
-    async *exportRows(filter) {
+    exportRows(filter) {
+      // checked now, before the response starts: an error mid-stream could no longer be a 422
       checkLeadFilter(filter, 'query');
-      for (let offset = 0; ; offset += EXPORT_PAGE) {
-        const { rows } = await repos.leads.pageLeads(filter, undefined, offset, EXPORT_PAGE);
-        if (rows.length > 0) yield rows;
-        if (rows.length < EXPORT_PAGE) return;
-      }
+      return (async function* () {
+        for (let offset = 0; ; offset += EXPORT_PAGE) {
+          const { rows } = await repos.leads.pageLeads(filter, undefined, offset, EXPORT_PAGE);
+          if (rows.length > 0) yield rows;
+          if (rows.length < EXPORT_PAGE) return;
+        }
+      })();
     },
     counters: () => repos.leads.counters(),
   };
