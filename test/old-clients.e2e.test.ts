@@ -15,6 +15,8 @@ import { UploadJobSchema } from '../src/rest/jobs.schemas.js';
 import { EXPORT_COLUMNS, LeadRowSchema, LeadsPageSchema, ScoreBreakdownSchema } from '../src/rest/leads.schemas.js';
 import { BulkRescanStartedSchema, RescanResultSchema } from '../src/rest/rescan.schemas.js';
 import { DetailSchema, ValidationErrorSchema } from '../src/rest/rest.schemas.js';
+import { createLogger } from '../src/logger.js';
+import { createApp } from '../src/server.js';
 import { startSimulator, type Simulator } from '../src/sim/simulator.js';
 import { createPostgresDb, type Db } from '../src/store/db.js';
 import { migrate } from '../src/store/migrations.js';
@@ -254,6 +256,18 @@ describe('CSV upload and /jobs', () => {
   it('auto_detect_columns finds the domain column by content', async () => {
     const r = await expectShape(await upload('/ingest/csv?auto_scan=false&auto_detect_columns=true', 'Firma;Adresse\nAcme;acme-detect.com\nBeta;beta-detect.de\n'), 202, IngestCsvResultSchema);
     expect(r).toMatchObject({ ingested: 2, total_rows: 2 });
+  });
+
+  it('with API keys an upload job belongs to the key that sent it', async () => {
+    // a second HTTP app over the same services, with two keys (in-process fetch)
+    const keyed = createApp({ services: stack.runtime.services, logger: createLogger('silent'), apiKeys: [{ name: 'alice', key: 'alice-key' }, { name: 'bob', key: 'bob-key' }] });
+    const form = new FormData();
+    form.append('file', new Blob(['domain\nowned-upload.com\n'], { type: 'text/csv' }), 'a.csv');
+    const started = await keyed.fetch(new Request('http://test/ingest/csv?auto_scan=false', { method: 'POST', body: form, headers: { 'x-api-key': 'alice-key' } }));
+    const { job_id } = await expectShape(started, 202, IngestCsvResultSchema);
+    const as = (key: string) => keyed.fetch(new Request(`http://test/jobs/${job_id}`, { headers: { 'x-api-key': key } }));
+    await expectShape(await as('alice-key'), 200, UploadJobSchema);
+    expect(await expectShape(await as('bob-key'), 404, DetailSchema)).toEqual({ detail: `Job ${job_id} not found` });
   });
 
   it('400 for a wrong extension, an empty file, no domain column; 422 without a file; 404 unknown job', async () => {

@@ -1,6 +1,6 @@
 /** `GET /jobs/{job_id}`: a CSV upload or any bulk job, in the old UI's polling shape. */
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
-import { viewerOf } from '../auth/principal.js';
+import { canView, viewerOf } from '../auth/principal.js';
 import type { AppEnv } from '../http/app-env.js';
 import type { JobSnapshot } from '../jobs/job.types.js';
 import type { ScanFailure } from '../scan/scan.errors.js';
@@ -83,9 +83,12 @@ export function registerJobRoutes(app: OpenAPIHono<AppEnv>, services: Services) 
     const { job_id } = c.req.valid('param');
     // an id no job can have (NUL, "%", 1 MB) is unknown without asking the database
     if (!JOB_ID_SHAPE.test(job_id)) return c.json({ detail: `Job ${truncateForEcho(job_id, 80)} not found` }, 404);
-    const upload = await services.oldClients.ingestJob(job_id);
-    if (upload && upload.bulkJobId === null) return c.json(ingestOnlyView(upload), 200);
     const viewer = viewerOf(c.get('principal'));
+    const found = await services.oldClients.ingestJob(job_id);
+    // another key's upload reads as unknown, like another key's bulk job
+    const upload = found && canView(viewer, found.submittedBy) ? found : null;
+    if (found && !upload) return c.json({ detail: `Job ${job_id} not found` }, 404);
+    if (upload && upload.bulkJobId === null) return c.json(ingestOnlyView(upload), 200);
     const job = await services.bulk.get(job_id, viewer);
     return c.json(bulkView(job, await services.bulk.errors(job_id, viewer), upload), 200);
   });

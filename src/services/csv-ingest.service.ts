@@ -205,6 +205,7 @@ export function createCsvIngestService(deps: CsvIngestDeps) {
         bulkJobId: scanned > 0 ? jobId : null,
         createdAt,
         finishedAt: scanned > 0 ? null : createdAt,
+        submittedBy: options.submittedBy ?? null,
       });
       const message =
         scanned > 0

@@ -20,6 +20,8 @@ export interface IngestJob {
   bulkJobId: string | null;
   createdAt: string;
   finishedAt: string | null;
+  /** The API key name that uploaded it; null when anonymous. */
+  submittedBy: string | null;
 }
 
 // The id is GENERATED ALWAYS: an upsert never changes it, so a domain keeps its id for ever.
@@ -65,10 +67,10 @@ export function createCompanyRepository(db: Db) {
 
     async saveIngestJob(job: IngestJob): Promise<void> {
       await db.query(
-        `INSERT INTO ingest_jobs (id, total_rows, ingested, errors, bulk_job_id, created_at, finished_at)
-         VALUES ($1, $2, $3, $4::jsonb, $5, $6::timestamptz, $7::timestamptz)
+        `INSERT INTO ingest_jobs (id, total_rows, ingested, errors, bulk_job_id, created_at, finished_at, submitted_by)
+         VALUES ($1, $2, $3, $4::jsonb, $5, $6::timestamptz, $7::timestamptz, $8)
          ON CONFLICT (id) DO NOTHING`,
-        [job.id, job.totalRows, job.ingested, jsonParam(job.errors), job.bulkJobId, job.createdAt, job.finishedAt],
+        [job.id, job.totalRows, job.ingested, jsonParam(job.errors), job.bulkJobId, job.createdAt, job.finishedAt, job.submittedBy],
       );
     },
 
@@ -81,6 +83,7 @@ export function createCompanyRepository(db: Db) {
         bulk_job_id: string | null;
         created_at: Date;
         finished_at: Date | null;
+        submitted_by: string | null;
       }>('SELECT * FROM ingest_jobs WHERE id = $1', [id]);
       const row = rows[0];
       if (!row) return null;
@@ -92,6 +95,7 @@ export function createCompanyRepository(db: Db) {
         bulkJobId: row.bulk_job_id,
         createdAt: isoTimestamp(row.created_at),
         finishedAt: isoTimestamp(row.finished_at),
+        submittedBy: row.submitted_by,
       };
     },
   };

@@ -163,6 +163,12 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'ingest jobs record who uploaded them',
+    // like bulk_jobs.submitted_by: with API keys, an upload belongs to the key that sent it
+    sql: `ALTER TABLE ingest_jobs ADD COLUMN IF NOT EXISTS submitted_by text;`,
+  },
 ];
 
 /** What {@link migrate} did. */
