@@ -11,11 +11,15 @@ import type { createProgressPublisher } from '../jobs/progress.js';
 import type { Queues } from '../jobs/queue.js';
 import type { ResultSink } from '../jobs/result-sink.js';
 import type { QuotaService } from './quota.service.js';
-import { createBulkStreamStart } from './bulk-stream.js';
 import { normalizeDomainList } from '../scan/normalize.js';
 import type { ScanFailure } from '../scan/scan.errors.js';
 import type { Lead } from '../scan/scan.types.js';
-import { InputError, NotFoundError, StateError } from './input.errors.js';
+import { canView, type Viewer } from '../auth/principal.js';
+import { InputError, NotFoundError, StateError, truncateForEcho } from './input.errors.js';
+import { createBulkStreamStart } from './bulk-stream.js';
+
+/** Job ids are UUIDs (older ones 32 hex digits): letters, digits and dashes. */
+const JOB_ID_PATTERN = /^[0-9A-Za-z-]{1,64}$/;
 
 export interface StartBulkResult {
   job: JobSnapshot;
@@ -98,12 +102,16 @@ export function createBulkScanService(deps: BulkScanDeps) {
     return endJob(id, 'failed', 'job_timeout', 'Job timed out: remaining domains were cancelled; finished results are kept.');
   }
 
-  async function find(id: string): Promise<JobSnapshot> {
-    const snapshot = await store.snapshot(id);
-    if (snapshot) return applyTimeout(snapshot);
-    const archived = await deps.archive?.snapshot(id);
-    if (archived) return archived;
-    throw new NotFoundError(`Job ${id} not found`);
+  /**
+   * The job as `viewer` may see it. A job of another key is answered exactly like an unknown
+   * id, so ids of other keys' jobs cannot be probed.
+   */
+  async function find(id: string, viewer: Viewer): Promise<JobSnapshot> {
+    // an id no job can have (NUL, "%", 1 MB) is unknown without asking Redis or the database
+    if (!JOB_ID_PATTERN.test(id)) throw new NotFoundError(`Job ${truncateForEcho(id, 80)} not found`);
+    const snapshot = (await store.snapshot(id)) ?? (await deps.archive?.snapshot(id)) ?? null;
+    if (!snapshot || !canView(viewer, snapshot.submittedBy)) throw new NotFoundError(`Job ${id} not found`);
+    return applyTimeout(snapshot);
   }
 
   return {
@@ -138,8 +146,8 @@ export function createBulkScanService(deps: BulkScanDeps) {
 
     get: find,
 
-    async cancel(id: string): Promise<JobSnapshot> {
-      const snapshot = await find(id);
+    async cancel(id: string, viewer: Viewer): Promise<JobSnapshot> {
+      const snapshot = await find(id, viewer);
       if (FINISHED_STATUSES.has(snapshot.status)) return snapshot;
       return (await endJob(id, 'cancelled', 'job_cancelled', 'Job cancelled: remaining domains were cancelled; finished results are kept.')) ?? snapshot;
     },
@@ -147,7 +155,8 @@ export function createBulkScanService(deps: BulkScanDeps) {
     timeOut,
 
     /** Finished leads so far, in submission order (partial while running). */
-    async partialResults(id: string, offset: number, limit: number) {
+    async partialResults(id: string, viewer: Viewer, offset: number, limit: number) {
+      await find(id, viewer);
       const live = await store.snapshot(id);
       if (live) return store.results(id, offset, limit);
       const archived = await deps.archive?.results(id);
@@ -161,8 +170,8 @@ export function createBulkScanService(deps: BulkScanDeps) {
      * up to 500 leads read on demand: a 10 000-domain result streams out instead of sitting in
      * memory whole.
      */
-    async finishedResults(id: string): Promise<{ job: JobSnapshot; pages: AsyncIterable<Lead[]> }> {
-      const job = await find(id);
+    async finishedResults(id: string, viewer: Viewer): Promise<{ job: JobSnapshot; pages: AsyncIterable<Lead[]> }> {
+      const job = await find(id, viewer);
       if (!FINISHED_STATUSES.has(job.status)) throw new StateError(`Job ${id} is not completed yet. Status: ${job.status}`);
       const live = (await store.status(id)) !== null;
       async function* pages(): AsyncGenerator<Lead[]> {
@@ -180,7 +189,8 @@ export function createBulkScanService(deps: BulkScanDeps) {
       return { job, pages: pages() };
     },
 
-    async errors(id: string): Promise<ScanFailure[]> {
+    async errors(id: string, viewer: Viewer): Promise<ScanFailure[]> {
+      await find(id, viewer);
       if (await store.status(id)) return store.errors(id);
       return (await deps.archive?.errors(id)) ?? [];
     },
