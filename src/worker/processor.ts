@@ -13,6 +13,7 @@
  * bad domain never stops the bulk job. A unit re-run (its worker died, or an unexpected error
  * such as Redis briefly unreachable) skips the domains its `done` hash already counts.
  */
+import { setMaxListeners } from 'node:events';
 import type { Job } from 'bullmq';
 import { z } from 'zod';
 import type { JobStore, UnitEntry } from '../jobs/job.store.js';
@@ -46,6 +47,11 @@ export interface ProcessorDeps {
   onJobFinished?: (jobId: string) => Promise<void>;
   /** Domains in flight in this process (default: 5 slots of its own). */
   slots?: Slots;
+  /**
+   * The process is stopping (SIGTERM): a unit finishes the domains it has in flight and hands
+   * the rest of its range back through `continueUnit` instead of starting more.
+   */
+  isStopping?: () => boolean;
   /** A unit was taken (its priority): fair-sharing bookkeeping. */
   onUnitTaken?: (priority: number) => Promise<void>;
   /** After this long a unit starts no more domains and hands the rest of its range to `continueUnit`. */
@@ -141,6 +147,8 @@ export function createDomainProcessor(deps: ProcessorDeps) {
       const snapshot = await store.snapshot(jobId);
       if (snapshot) await publisher.publish(snapshot);
     }
+    // every domain in flight listens to the unit's signal
+    if (signal) setMaxListeners(slots.size + 10, signal);
     const entries = await store.unit(jobId, start, count);
     const todo = entries.filter((e) => !e.done);
     outcome.duplicate = entries.length - todo.length;
@@ -148,8 +156,10 @@ export function createDomainProcessor(deps: ProcessorDeps) {
     let next = 0;
     let unexpected: unknown;
     const sliceEnds = deps.continueUnit && deps.sliceMs ? Date.now() + deps.sliceMs : Infinity;
+    // handing back needs somewhere to hand to: without continueUnit a stopping worker finishes its unit
+    const stopping = deps.continueUnit ? (deps.isStopping ?? (() => false)) : () => false;
     const runner = async () => {
-      while (next < todo.length && unexpected === undefined && !signal?.aborted && Date.now() < sliceEnds) {
+      while (next < todo.length && unexpected === undefined && !signal?.aborted && Date.now() < sliceEnds && !stopping()) {
         const entry = todo[next++];
         const release = await slots.acquire(priority);
         try {
@@ -167,7 +177,8 @@ export function createDomainProcessor(deps: ProcessorDeps) {
     if (unexpected !== undefined) throw unexpected;
     if (signal?.aborted) throw new Error('unit aborted');
     if (next < todo.length) {
-      // slice over: the rest goes behind the other jobs (queued before this unit completes, so a crash loses nothing)
+      // slice over, or the worker is stopping: the rest goes behind the other jobs (queued before
+      // this unit completes, so a crash loses nothing)
       const from = todo[next].position;
       await deps.continueUnit!({ jobId, start: from, count: start + count - from }, priority);
     }
