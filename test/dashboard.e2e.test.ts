@@ -32,7 +32,7 @@ const SCHEMA = `dash_${randomUUID().replaceAll('-', '').slice(0, 10)}`;
 const API_KEY = 'dashboard-test-key';
 
 const corpus = loadCorpus();
-const slowCases = generateCases(corpus, 600);
+const slowCases = generateCases(corpus, 1000);
 
 let sim: Simulator;
 let db: Db;
