@@ -20,9 +20,10 @@ import { cleanupPrefix, startStack, uniquePrefix, type Stack } from './helpers/s
 
 const POSTGRES_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const SCHEMA = `doors_${randomUUID().replaceAll('-', '').slice(0, 10)}`;
-const KEYS = 'alice:alice-door-key,bob:bob-door-key';
+const KEYS = 'alice:alice-door-key,bob:bob-door-key,carol:carol-door-key';
 const ALICE = { 'x-api-key': 'alice-door-key' };
 const BOB = { 'x-api-key': 'bob-door-key' };
+const CAROL = { 'x-api-key': 'carol-door-key' };
 
 interface Listening {
   stack: Stack;
@@ -213,6 +214,17 @@ describe('quotas per key, shared by REST and GraphQL', () => {
     const tooBig = await startRest(BOB, Array.from({ length: 31 }, (_, i) => `bob-huge${i}.com`));
     expect(tooBig.status).toBe(422);
     expect(JSON.stringify(tooBig.body)).toMatch(/SCOUT_QUOTA_DOMAINS_PER_HOUR/);
+  });
+
+  it('a streamed upload counts its domains as they arrive: over the hourly quota it is refused with 429', async () => {
+    const lines = Array.from({ length: 40 }, (_, i) => `carol${i}.com`).join('\n');
+    const upload = await raw(keyed.base, 'POST', '/scan/bulk', lines, { ...CAROL, 'content-type': 'text/plain' });
+    expect(upload.status).toBe(429);
+    expect(upload.body).toMatchObject({ quota: 'domains_per_hour' });
+    expect(Number(upload.headers['retry-after'])).toBeGreaterThan(0);
+    // the job it had opened ended failed, so it holds no running slot
+    const jobs = await gql(keyed, '{ bulkScans(first: 10) { items { status } } }', {}, CAROL);
+    expect(jobs.body.data.bulkScans.items.every((j: { status: string }) => j.status === 'failed')).toBe(true);
   });
 });
 

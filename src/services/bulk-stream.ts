@@ -20,7 +20,7 @@ import type { ResultSink } from '../jobs/result-sink.js';
 import { normalizeDomain } from '../scan/normalize.js';
 import { UnreadableEntry } from '../upload/entries.js';
 import { InputError } from './input.errors.js';
-import type { QuotaService } from './quota.service.js';
+import { QuotaError, type QuotaService } from './quota.service.js';
 
 export const REJECTED_LISTED = 100;
 const BATCH = 2000;
@@ -113,6 +113,8 @@ export function createBulkStreamStart(deps: BulkStreamDeps) {
     const flush = async (final: boolean) => {
       flushedAt = Date.now();
       if (batch.length) {
+        // the hourly domain quota, batch by batch: an upload over it stops where it went over
+        if (quotaSubject !== undefined && deps.quota) await deps.quota.admitDomains(quotaSubject, batch.length);
         const appended = await store.appendDomains(id, batch, provisionalTimeout);
         duplicates += batch.length - appended.added.length;
         total = appended.total;
@@ -161,6 +163,10 @@ export function createBulkStreamStart(deps: BulkStreamDeps) {
       await flush(true);
     } catch (error) {
       if (error instanceof InputError) throw error;
+      if (error instanceof QuotaError) {
+        await fail(id, 'upload_incomplete', `Over the hourly domain quota after ${total} domains: the rest of the upload was refused.`).catch(() => {});
+        throw error;
+      }
       await fail(id, 'upload_incomplete', 'The upload broke off before its end: the job was not started in full.').catch(() => {});
       throw new UploadIncompleteError(id, error);
     }

@@ -136,6 +136,14 @@ export function createQuotaService({ redis, prefix, options, isRunning, runningR
       return { release: releaseAll };
     },
 
+    /**
+     * Count `domains` more of a streamed upload (its total is known only as it arrives) against
+     * the hourly quota. @throws QuotaError
+     */
+    async admitDomains(subject: string, domains: number): Promise<void> {
+      await consume(domainsLimiter, subject, domains, 'domains_per_hour', (n) => `more than ${n} domains queued in an hour (quota: SCOUT_QUOTA_DOMAINS_PER_HOUR)`);
+    },
+
     /** Admit one single-domain scan (one domain of the hourly quota). @throws QuotaError */
     async admitScan(subject: string): Promise<void> {
       await consume(domainsLimiter, subject, 1, 'domains_per_hour', (n) => `more than ${n} domains scanned in an hour (quota: SCOUT_QUOTA_DOMAINS_PER_HOUR)`);
@@ -149,5 +157,6 @@ export type QuotaService = ReturnType<typeof createQuotaService>;
 export const noQuotas: QuotaService = {
   options: { jobsPerMinute: 0, domainsPerHour: 0, runningJobs: 0 },
   admitJob: async () => ({ release: async () => {} }),
+  admitDomains: async () => {},
   admitScan: async () => {},
 };
