@@ -19,7 +19,7 @@ import { staticPages } from './http/static.js';
 import type { Logger } from './logger.js';
 import { handleObservability } from './observability/health.js';
 import { renderMetrics } from './observability/metrics.js';
-import { requestLog } from './observability/request-log.js';
+import { requestLog, useRequestLogInfo } from './observability/request-log.js';
 import { createRestApp, openApiDocument } from './rest/rest.app.js';
 import { errorResponse, json } from './rest/rest.errors.js';
 import { buildSchema } from './schema/index.js';
@@ -59,7 +59,8 @@ export function createApp({ services, logger, apiKeys = [], corsOrigins = [], ma
     logger,
     keysConfigured: apiKeys.length > 0,
     graphiql: graphql.graphiql,
-    plugins: createGraphQLGuards({ limits: graphql, weights: { maxBulk } }),
+    // the request log names each GraphQL operation and the job it is about
+    plugins: [...createGraphQLGuards({ limits: graphql, weights: { maxBulk } }), useRequestLogInfo()],
   });
   const rest = createRestApp({ services });
   const app = new Hono<AppEnv>();

@@ -99,6 +99,9 @@ describe('with Redis up', () => {
     const requests = logs.lines.filter((l) => l.msg === 'request' && l.route === '/graphql');
     expect(requests.length).toBeGreaterThan(1);
     expect(requests[0]).toMatchObject({ method: 'POST', status: 200, key: null });
+    // the GraphQL lines name the job: the one startBulkScan created, the one a query asks about
+    expect(requests[0].jobId).toBe(id);
+    expect(requests.filter((l) => l.jobId === id).length).toBeGreaterThanOrEqual(2);
     expect(typeof requests[0].ms).toBe('number');
   });
 
