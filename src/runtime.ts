@@ -53,7 +53,8 @@ export async function buildRuntime(options: RuntimeOptions) {
   // one line per change of the database connection too (seen on use and by /healthz/ready)
   const db = options.db ? watchDatabase(options.db, createConnectionState(logger, 'database')) : undefined;
   const repos = db ? createRepositories(db) : undefined;
-  const sink = options.sink ?? (repos ? createDbSink(repos, logger) : noopSink);
+  // a lead written to the database leaves Redis (the job store reads it back from there)
+  const sink = options.sink ?? (repos ? createDbSink(repos, logger, { leadsWritten: (rows) => store.evictResults(rows) }) : noopSink);
   const archive = options.archive ?? (repos ? createDbArchive(repos) : undefined);
   // one line per change of the Redis connection, however many clients see it
   const redisState = createConnectionState(logger, 'redis');
@@ -61,7 +62,8 @@ export async function buildRuntime(options: RuntimeOptions) {
   const subscriber: Redis = createRedis(redisUrl, 'scout-sub', redisState);
   const prefix = config.jobs.redisPrefix;
 
-  const store = observeDomainOutcomes(createJobStore(redis, { prefix, ttlSeconds: config.jobs.ttlSeconds }), logger);
+  const persisted = repos ? (jobId: string, from: number, to: number) => repos.leads.jobResultsRange(jobId, from, to) : undefined;
+  const store = observeDomainOutcomes(createJobStore(redis, { prefix, ttlSeconds: config.jobs.ttlSeconds, persisted }), logger);
   const bus = createProgressBus(redis, subscriber, prefix);
   const publisher = observeJobLifecycle(createProgressPublisher(bus), logger);
   const gateOptions = {

@@ -13,6 +13,11 @@ export interface JobStoreOptions {
   prefix: string;
   /** Lifetime of a finished job's state (s). */
   ttlSeconds: number;
+  /**
+   * Where a finished lead is once it has left Redis (the database): positions [from, to) of a
+   * job. Without it, leads stay in Redis until the job expires.
+   */
+  persisted?: (jobId: string, from: number, to: number) => Promise<(Lead & { position: number })[]>;
 }
 
 export interface NewJob {
@@ -313,25 +318,49 @@ export function createJobStore(redis: Redis, options: JobStoreOptions) {
       return redis.lrange(keys(id).domains, offset, offset + limit - 1);
     },
 
-    /** Finished leads in submission order, from position `offset`, up to `limit` of them. */
-    async results(id: string, offset = 0, limit = Number.MAX_SAFE_INTEGER): Promise<{ leads: (Lead & { position: number })[]; nextOffset: number | null }> {
+    /**
+     * Finished leads in submission order, from position `offset`, up to `limit` of them: from
+     * Redis, and from the database (`persisted`) for those already moved there; read page by
+     * page (constant memory). `residentOnly`: only those still in Redis.
+     */
+    async results(id: string, offset = 0, limit = Number.MAX_SAFE_INTEGER, residentOnly = false): Promise<{ leads: (Lead & { position: number })[]; nextOffset: number | null }> {
       const k = keys(id);
       const leads: (Lead & { position: number })[] = [];
-      const chunk = 1000;
+      const chunk = Math.min(1000, Math.max(100, limit));
       let position = offset;
       for (;;) {
         const domains = await redis.lrange(k.domains, position, position + chunk - 1);
         if (domains.length === 0) return { leads, nextOffset: null };
-        const values = await redis.hmget(k.results, ...domains);
+        const [values, done] = await Promise.all([redis.hmget(k.results, ...domains), residentOnly || !options.persisted ? null : redis.hmget(k.done, ...domains)]);
+        // succeeded ('s') but no longer in Redis: this page's rest is in the database
+        let moved: Map<number, Lead & { position: number }> | undefined;
+        if (done && done.some((d, i) => d === 's' && !values[i])) {
+          const rows = await options.persisted!(id, position, position + domains.length);
+          moved = new Map(rows.map((row) => [row.position, row]));
+        }
         for (let i = 0; i < domains.length; i++) {
           const value = values[i];
-          if (!value) continue;
+          const lead = value ? { ...(JSON.parse(value) as Lead), position: position + i } : moved?.get(position + i);
+          if (!lead) continue;
           if (leads.length === limit) return { leads, nextOffset: position + i };
-          leads.push({ ...(JSON.parse(value) as Lead), position: position + i });
+          leads.push(lead);
         }
         position += domains.length;
       }
     },
+
+    /** Leads written to the database leave Redis (their `done` mark stays: they are counted). */
+    async evictResults(rows: { jobId: string | null; lead: Lead }[]): Promise<void> {
+      const byJob = new Map<string, string[]>();
+      for (const row of rows) if (row.jobId) byJob.set(row.jobId, [...(byJob.get(row.jobId) ?? []), row.lead.domain]);
+      if (byJob.size === 0) return;
+      const pipeline = redis.pipeline();
+      for (const [jobId, domains] of byJob) pipeline.hdel(keys(jobId).results, ...domains);
+      await pipeline.exec();
+    },
+
+    /** Whether finished leads can leave Redis for the database. */
+    movesResults: () => options.persisted !== undefined,
 
     async errors(id: string): Promise<ScanFailure[]> {
       const values = await redis.hvals(keys(id).errors);

@@ -47,7 +47,7 @@ const resultsRoute = createRoute({
   path: '/scan/bulk/{job_id}/results',
   tags: ['bulk'],
   summary: 'Results of a finished bulk job',
-  description: 'In submission order. `?format=csv` returns the same rows as CSV.',
+  description: 'In submission order, read page by page (from Redis, or the database once a lead has moved there). `?format=csv` returns the same rows as CSV, `?format=ndjson` one JSON lead per line.',
   request: { params: JobIdParamSchema, query: ResultsQuerySchema },
   responses: {
     200: {
@@ -119,6 +119,9 @@ export function registerBulkRoutes(app: OpenAPIHono<AppEnv>, services: Services)
         'content-type': 'text/csv; charset=utf-8',
         'content-disposition': `attachment; filename="scan-${job.id}.csv"`,
       });
+    }
+    if (format === 'ndjson') {
+      return streamResponse('', pages, (leads) => leads.map((lead) => `${JSON.stringify(lead)}\n`).join(''), '', { 'content-type': 'application/x-ndjson' });
     }
     const head = JSON.stringify({ job_id: job.id, total: job.total, succeeded: job.succeeded, failed: job.failed, results: [] }).slice(0, -2);
     return streamResponse(head, pages, jsonArrayMembers(), ']}', { 'content-type': 'application/json' });

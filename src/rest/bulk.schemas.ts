@@ -70,5 +70,5 @@ export const JobIdParamSchema = z.object({
 });
 
 export const ResultsQuerySchema = z.object({
-  format: z.enum(['json', 'csv']).optional().openapi({ description: 'json (default) or csv' }),
+  format: z.enum(['json', 'csv', 'ndjson']).optional().openapi({ description: 'json (default), csv, or ndjson (one lead per line)' }),
 });

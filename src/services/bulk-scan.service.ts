@@ -32,6 +32,8 @@ export interface StartBulkResult {
 export interface JobArchive {
   snapshot(id: string): Promise<JobSnapshot | null>;
   results(id: string): Promise<Lead[]>;
+  /** Leads at positions [from, to), in order: big archived results stream page by page. */
+  resultsRange?(id: string, from: number, to: number): Promise<Lead[]>;
   errors(id: string): Promise<ScanFailure[]>;
 }
 
@@ -176,7 +178,15 @@ export function createBulkScanService(deps: BulkScanDeps) {
       const live = (await store.status(id)) !== null;
       async function* pages(): AsyncGenerator<Lead[]> {
         if (!live) {
-          yield (await deps.archive?.results(id)) ?? [];
+          const archive = deps.archive;
+          if (!archive?.resultsRange) {
+            yield (await archive?.results(id)) ?? [];
+            return;
+          }
+          for (let from = 0; from < job.total; from += RESULTS_PAGE) {
+            const page = await archive.resultsRange(id, from, from + RESULTS_PAGE);
+            if (page.length) yield page;
+          }
           return;
         }
         let offset: number | null = 0;

@@ -55,10 +55,21 @@ export function createRepositories(db: Db) {
 }
 export type Repositories = ReturnType<typeof createRepositories>;
 
-export function createDbSink(repos: Repositories, logger: Logger): ResultSink & { pendingWrites(): number } {
+export interface DbSinkHooks {
+  /** Leads are in the database (e.g. to let them leave Redis); a failure here is logged only. */
+  leadsWritten?: (rows: ScanRow[]) => Promise<void>;
+}
+
+export function createDbSink(repos: Repositories, logger: Logger, hooks: DbSinkHooks = {}): ResultSink & { pendingWrites(): number } {
   const onError = (what: string) => (error: unknown, info: { items: number; failures: number; retryInMs: number }) =>
     logger.warn({ err: error, ...info }, `database write of ${what} failed; kept in memory (and Redis), retrying`);
-  const leads = createWriteBuffer<ScanRow>({ flush: (rows) => repos.leads.saveScans(rows), onError: onError('leads') });
+  const leads = createWriteBuffer<ScanRow>({
+    flush: async (rows) => {
+      await repos.leads.saveScans(rows);
+      await hooks.leadsWritten?.(rows).catch((error: unknown) => logger.warn({ err: error }, 'written leads could not leave Redis; they expire with their job'));
+    },
+    onError: onError('leads'),
+  });
   const errors = createWriteBuffer<ErrorRow>({ flush: (rows) => repos.jobs.saveErrors(rows), onError: onError('errors') });
   // job rows: the last snapshot per job wins, written one by one (few)
   const jobs = createWriteBuffer<StoredJob>({
@@ -89,6 +100,9 @@ export function createDbArchive(repos: Repositories): JobArchive {
       return job ? snapshotOf(job) : null;
     },
     results: (id) => repos.leads.jobResults(id),
+    async resultsRange(id, from, to) {
+      return (await repos.leads.jobResultsRange(id, from, to)).map(({ position: _position, ...lead }) => lead as never);
+    },
     async errors(id) {
       // the error log also keeps the WHOIS errors of `whois_failed` leads; a job's `errors`
       // are its failed domains: those without a lead in the job

@@ -306,6 +306,19 @@ export function createLeadRepository(db: Db) {
      * The leads a bulk job produced, in submission order, each as it was scanned in that job
      * (not a later rescan). For when the job's Redis state has expired.
      */
+    /** A job's leads at positions [from, to), in submission order (a page read from the database). */
+    async jobResultsRange(jobId: string, from: number, to: number): Promise<(Lead & { position: number })[]> {
+      const { rows } = await db.query<{ data: Record<string, unknown>; position: number }>(
+        `SELECT h.data, j.position
+         FROM job_leads j
+         JOIN lead_history h ON h.domain = j.domain AND h.scanned_at = j.scanned_at
+         WHERE j.job_id = $1 AND j.position >= $2 AND j.position < $3
+         ORDER BY j.position`,
+        [jobId, from, to],
+      );
+      return rows.map((row) => ({ ...toLead(row.data), position: Number(row.position) }));
+    },
+
     async jobResults(jobId: string): Promise<Lead[]> {
       const { rows } = await db.query<{ data: Record<string, unknown> }>(
         `SELECT h.data

@@ -16,7 +16,8 @@ export async function persistJob(jobId: string, store: JobStore, repos: Reposito
   let offset = 0;
   let leads = 0;
   for (;;) {
-    const page = await store.results(jobId, offset, CHUNK);
+    // only what is still in Redis: the rest was written incrementally already
+    const page = await store.results(jobId, offset, CHUNK, true);
     if (page.leads.length) {
       await repos.leads.saveScans(page.leads.map(({ position, ...lead }) => ({ jobId, position, lead })));
       leads += page.leads.length;
@@ -27,5 +28,14 @@ export async function persistJob(jobId: string, store: JobStore, repos: Reposito
   const failures = await store.errors(jobId);
   if (failures.length) await repos.jobs.saveErrors(failures.map((f) => ({ ...f, jobId })));
   await repos.jobs.upsertJob(storedJobOf(snapshot, (await store.options(jobId)) ?? {}));
+  if (leads && store.movesResults()) {
+    // the copied leads leave Redis too (page by page, like the copy)
+    for (let from = 0; ; from += CHUNK) {
+      const page = await store.results(jobId, from, CHUNK, true);
+      if (page.leads.length) await store.evictResults(page.leads.map((lead) => ({ jobId, lead })));
+      if (page.nextOffset === null) break;
+      from = page.nextOffset - CHUNK;
+    }
+  }
   return { leads, errors: failures.length };
 }
