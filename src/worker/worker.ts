@@ -46,6 +46,7 @@ export function createScanWorker(options: ScanWorkerOptions) {
     },
   });
   const redisState = options.redisState ?? createConnectionState(logger, 'redis');
+  continuations.on('error', bullErrorLogger(logger, redisState, 'continuations queue'));
 
   const domainWorker = new Worker<DomainScanJobData, unknown, string>(QUEUE_NAMES.domainScan, processUnit, {
     connection,
