@@ -50,6 +50,8 @@ const MAX_BODY = 256 * 1024;
 const EXTRA_ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/healthz', params: [] },
   { method: 'GET', path: '/healthz/ready', params: [] },
+  { method: 'GET', path: '/healthz/live', params: [] },
+  { method: 'GET', path: '/metrics', params: [] },
   { method: 'GET', path: '/openapi.json', params: [] },
   { method: 'GET', path: '/no/such/route/{x}', params: [{ name: 'x', in: 'path' }] },
 ];
@@ -336,6 +338,14 @@ function send(base: string, r: FuzzRequest): Promise<Outcome> {
   });
 }
 
+/** A stack frame, a source path or a driver message in an answer, unless the client sent it itself. */
+function leakIn(text: string, r: FuzzRequest): string | null {
+  const match = /\bat [^\s"]+ \([^)"]*:\d+:\d+\)|\/src\/[\w/.-]+\.ts\b|node_modules\/|invalid input syntax|violates .* constraint/.exec(text);
+  if (!match) return null;
+  const sent = `${r.path} ${typeof r.body === 'string' ? r.body : (r.body?.toString('utf8') ?? '')}`;
+  return sent.includes(match[0]) ? null : match[0];
+}
+
 /** A 4xx must say why: `detail`, or GraphQL errors with a message and a code. */
 function reasonOf(outcome: Outcome): string | null {
   let body: any;
@@ -442,8 +452,8 @@ describe('fuzz', () => {
           failures.push(`${r.label}: ${r.method} ${r.path.slice(0, 200)} ${body} -> ${outcome.status} without a reason: ${outcome.type} ${outcome.text.slice(0, 200)}`);
         } else if (outcome.status >= 400 && outcome.text.length > 16 * 1024) {
           failures.push(`${r.label}: ${r.method} ${r.path.slice(0, 200)} -> ${outcome.status} echoes ${outcome.text.length} characters: ${outcome.text.slice(0, 200)}`);
-        } else if (/\bat \S+ \(|\.ts:\d+|node_modules|stack/.test(outcome.text) && outcome.status >= 400) {
-          failures.push(`${r.label}: ${r.method} ${r.path.slice(0, 200)} -> ${outcome.status} leaks internals: ${outcome.text.slice(0, 300)}`);
+        } else if (outcome.status >= 400 && leakIn(outcome.text, r)) {
+          failures.push(`${r.label}: ${r.method} ${r.path.slice(0, 200)} -> ${outcome.status} leaks internals (${leakIn(outcome.text, r)}): ${outcome.text.slice(0, 300)}`);
         }
       }
     }
