@@ -30,8 +30,10 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { answerClientErrors } from '../src/http/client-error.js';
 import { openApiDocument } from '../src/rest/rest.app.js';
+import { attachWebSocket } from '../src/ws.js';
 import { generateCases } from '../src/sim/sim.cases.js';
 import { startSimulator, type Simulator } from '../src/sim/simulator.js';
 import { createPostgresDb, type Db } from '../src/store/db.js';
@@ -369,6 +371,7 @@ let sim: Simulator;
 let db: Db;
 let stack: Stack;
 let server: Server;
+let ws: { close(): Promise<void> } | undefined;
 let base: string;
 const prefix = uniquePrefix('fuzz');
 
@@ -379,6 +382,7 @@ beforeAll(async () => {
   stack = await startStack(sim, prefix, { worker: false, db, app: { maxBodyBytes: MAX_BODY } });
   server = createServer(stack.app.handleNodeRequest);
   answerClientErrors(server);
+  ws = attachWebSocket(server, stack.app, stack.config.apiKeys);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   // fuzz a ready server: /healthz is 503 while Redis is still connecting
@@ -386,6 +390,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  await ws?.close();
   await new Promise((resolve) => server?.close(resolve));
   if (stack) {
     await cleanupPrefix(stack.runtime, prefix);
@@ -472,4 +477,66 @@ describe('fuzz', () => {
     expect(JSON.parse(ok.text)).toEqual({ data: { __typename: 'Query' } });
     console.log(`fuzz: ${sent} requests in ${seconds.toFixed(1)} s (seed ${SEED}), ${routes.length} REST routes, ${fields.length} GraphQL fields`);
   }, 120_000);
+
+  it(`WebSocket (graphql-ws): generated messages never end a socket with an internal error, and the server lives (seed ${SEED})`, async () => {
+    const fields = rootFields(stack.app.schema);
+    const operations = fields.flatMap(({ kind, field }, i) => fc.sample(operationRequest(kind, field), { seed: SEED + 1000 + i, numRuns: 12 }));
+    const garbage = fc.sample(
+      fc.oneof(
+        value.map((v) => JSON.stringify(v) ?? 'null'),
+        value.map((v) => JSON.stringify({ type: 'subscribe', id: v, payload: v })),
+        text.map((t) => JSON.stringify({ type: t })),
+        fc.constantFrom('{', '', '{"type":"subscribe","id":"1"}', '{"type":"complete","id":"nope"}', '{"type":"ping"}', '{"type":"connection_init"}'),
+      ),
+      { seed: SEED + 2000, numRuns: 120 },
+    );
+    const closes: number[] = [];
+    const internal: string[] = [];
+    const answers = { next: 0, error: 0, complete: 0 };
+    /** One socket: init, then the frames, then wait a little for the answers. */
+    async function session(frames: string[]) {
+      const socket = new WebSocket(`${base.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+      await new Promise<void>((resolve, reject) => {
+        socket.once('open', () => resolve());
+        socket.once('error', reject);
+      });
+      let finished = 0;
+      let allAnswered = () => {};
+      const answered = new Promise<void>((resolve) => (allAnswered = resolve));
+      socket.on('message', (data) => {
+        const message = JSON.parse(String(data));
+        if (message.type in answers) answers[message.type as keyof typeof answers]++;
+        if ((message.type === 'complete' || message.type === 'error') && ++finished >= frames.length) allAnswered();
+        if (message.type === 'error' && !(message.payload as any[]).every((e) => typeof e.extensions?.code === 'string')) internal.push(String(data).slice(0, 300));
+        if (message.type === 'next' && message.payload.errors?.some((e: any) => e.extensions?.code === 'INTERNAL_SERVER_ERROR')) internal.push(String(data).slice(0, 300));
+      });
+      const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+      const acked = new Promise<void>((resolve) => socket.on('message', (data) => JSON.parse(String(data)).type === 'connection_ack' && resolve()));
+      socket.send(JSON.stringify({ type: 'connection_init', payload: {} }));
+      await Promise.race([acked, closed]);
+      for (const frame of frames) socket.send(frame);
+      const code = await Promise.race([closed, answered.then(() => 0), new Promise<number>((resolve) => setTimeout(() => resolve(0), 1500))]);
+      if (code) closes.push(code);
+      socket.terminate();
+    }
+    const subscribe = (r: FuzzRequest, i: number) => {
+      const { query, variables } = JSON.parse(String(r.body ?? '{}')) as { query?: string; variables?: unknown };
+      const fromGet = r.method === 'GET' ? new URL(`http://x${r.path}`).searchParams : undefined;
+      return JSON.stringify({ id: `op${i}`, type: 'subscribe', payload: { query: query ?? fromGet?.get('query'), variables: variables ?? {} } });
+    };
+    const chunks = 10;
+    for (let c = 0; c < chunks; c++) {
+      await session(operations.filter((_, i) => i % chunks === c).map(subscribe));
+    }
+    for (let c = 0; c < 12; c++) await session(garbage.slice(c * 10, c * 10 + 10));
+
+    // graphql-ws closes a socket it cannot parse with 4400 (bad request), never with 4500 / 1011
+    console.log(`fuzz (WebSocket): ${operations.length} operations and ${garbage.length} malformed frames; answers ${JSON.stringify(answers)}, closes ${JSON.stringify(closes)}`);
+    expect(closes.filter((code) => code === 4500 || code === 1011)).toEqual([]);
+    // the operations were answered (the test would pass vacuously otherwise)
+    expect(answers.next + answers.error).toBeGreaterThan(operations.length / 2);
+    expect(internal).toEqual([]);
+    const health = await send(base, { method: 'GET', path: '/healthz', headers: {}, label: 'health' });
+    expect(health.status).toBe(200);
+  }, 60_000);
 });
