@@ -3,7 +3,7 @@
  * bigger or smaller scale; `--quick` picks sizes that finish in under 2 minutes on 2 cores.
  */
 
-export const SCENARIOS = ['baseline', 'scaleout', 'unthrottled', 'memory', 'api'] as const;
+export const SCENARIOS = ['baseline', 'scaleout', 'unthrottled', 'memory', 'api', 'million'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -23,6 +23,9 @@ export interface BenchOptions {
   profile: boolean;
   /** Scenario 4: job sizes; the last one is "the" big job, the others show growth with size. */
   memoryDomains: number[];
+  /** Scenario 6: domains of the streamed CSV job, and the workers that run it. */
+  millionDomains: number;
+  millionWorkers: number;
   /** Scenario 5. */
   pollers: number;
   pollSeconds: number;
@@ -55,6 +58,8 @@ export const USAGE = `npm run bench [-- options]
   --profile-domains N      scenario 3 profiled run (default 3000; quick 1000)
   --no-profile             skip the CPU profile
   --memory-domains a,b     scenario 4 job sizes (default 2000,10000; quick 500,2000)
+  --million-domains N      scenario 6 streamed CSV job size (default 1000000; quick 20000)
+  --million-workers N      scenario 6 workers (default 4)
   --pollers N              scenario 5 concurrent pollers (default 50)
   --poll-seconds S         scenario 5 polling window (default 15; quick 8)
   --poll-interval-ms N      scenario 5 pause of each poller between requests (default 100;
@@ -90,6 +95,8 @@ export function parseArgs(argv: string[]): BenchOptions {
     profileDomains: quick ? 1000 : 3000,
     profile: true,
     memoryDomains: quick ? [500, 2000] : [2000, 10000],
+    millionDomains: quick ? 20_000 : 1_000_000,
+    millionWorkers: 4,
     pollers: 50,
     pollSeconds: quick ? 8 : 15,
     pollIntervalMs: 100,
@@ -142,6 +149,12 @@ export function parseArgs(argv: string[]): BenchOptions {
         break;
       case '--unthrottled-domains':
         o.unthrottledDomains = int();
+        break;
+      case '--million-domains':
+        o.millionDomains = int();
+        break;
+      case '--million-workers':
+        o.millionWorkers = int();
         break;
       case '--profile-domains':
         o.profileDomains = int();

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { BenchOptions } from './args.js';
 import type { ApiLoadResult } from './scenarios/api-load.js';
+import type { MillionResult } from './scenarios/million.js';
 import type { BaselineResult } from './scenarios/baseline.js';
 import type { MemoryResult } from './scenarios/memory.js';
 import type { ScaleOutResult } from './scenarios/scale-out.js';
@@ -26,6 +27,7 @@ export interface BenchResults {
     unthrottled?: UnthrottledResult;
     memory?: MemoryResult;
     api?: ApiLoadResult;
+    million?: MillionResult;
   };
   /** scenario -> error (a scenario that crashed; the others still ran). */
   errors: Record<string, string>;
@@ -60,7 +62,19 @@ export function buildReport(results: BenchResults): Report {
   const rows: ReportRow[] = [];
   const details: string[] = [];
   const add = (scenario: string, metric: string, value: string, target: string, verdict: Verdict) => rows.push({ scenario, metric, value, target, verdict });
-  const { baseline: b, scaleout: s, unthrottled: u, memory: m, api: a } = results.scenarios;
+  const { baseline: b, scaleout: s, unthrottled: u, memory: m, api: a, million: mi } = results.scenarios;
+
+  // 6. one very large streamed job
+  if (mi) {
+    const sc = `6 million ${mi.domains}d`;
+    add(sc, 'submit time (CSV upload, no worker)', `${fmt(mi.submitSeconds, 1)} s`, '', 'info');
+    add(sc, 'API RSS idle before / during the upload (min-peak)', `${mi.apiRssIdleMb} / ${mi.apiRssMinMb}-${mi.apiRssPeakMb} MB`, '< 150 MB', v(mi.apiRssPeakMb < 150));
+    add(sc, 'Redis bytes per queued domain', fmt(mi.redisBytesPerQueuedDomain, 1), '<= 150', v(mi.redisBytesPerQueuedDomain <= 150));
+    add(sc, `time to first result (${mi.workers} workers start)`, `${fmt(mi.firstResultSeconds, 2)} s`, '', 'info');
+    add(sc, `end-to-end with ${mi.workers} workers`, `${fmt(mi.endToEndSeconds, 1)} s (${mi.status})`, '', 'info');
+    add(sc, 'domains/s per worker', fmt(mi.domainsPerSecondPerWorker, 1), '', 'info');
+    add(sc, '10-domain job beside it / alone', `${mi.fairness.besideBigJobMs} / ${mi.fairness.aloneMs} ms`, '', 'info');
+  }
 
   // 1. baseline
   if (b) {

@@ -147,8 +147,8 @@ export function createDomainProcessor(deps: ProcessorDeps) {
       const snapshot = await store.snapshot(jobId);
       if (snapshot) await publisher.publish(snapshot);
     }
-    // every domain in flight listens to the unit's signal
-    if (signal) setMaxListeners(slots.size + 10, signal);
+    // every domain in flight listens to the unit's signal (its budgets too)
+    if (signal) setMaxListeners(slots.size * 4 + 10, signal);
     const entries = await store.unit(jobId, start, count);
     const todo = entries.filter((e) => !e.done);
     outcome.duplicate = entries.length - todo.length;

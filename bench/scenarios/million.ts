@@ -1,0 +1,173 @@
+/**
+ * Scenario 6 `million`: one very large job (default 1 000 000 domains, `--million-domains`)
+ * streamed as a CSV body into POST /scan/bulk, against the simulator with rates lifted and zero
+ * latency (clean cases). Phases:
+ * 1. upload with no worker running: submit time, API RSS every 200 ms during the upload (peak,
+ *    spread), Redis bytes per queued domain (MEMORY USAGE over the job's keys and its queued
+ *    BullMQ units, so other users of the shared Redis do not count);
+ * 2. `--million-workers` (default 4) workers start: time to the first result, end-to-end time,
+ *    domains/s per worker;
+ * 3. fairness: while the big job runs, a 10-domain job; its time against the same job alone
+ *    once the big one is done.
+ */
+import { Redis } from 'ioredis';
+import { FINISHED, restStatus, restSubmit } from '../client.js';
+import { mb, REDIS_URL, sampleRss } from '../processes.js';
+import { buildCases, round2 } from '../sim-setup.js';
+import { LIFTED_BUDGETS, startStack } from '../stack.js';
+import { sleep, type BenchContext } from './common.js';
+
+export interface MillionResult {
+  domains: number;
+  workers: number;
+  submitSeconds: number;
+  /** API RSS just before the upload (idle, MB). */
+  apiRssIdleMb: number;
+  apiRssPeakMb: number;
+  apiRssMinMb: number;
+  redisBytesPerQueuedDomain: number;
+  firstResultSeconds: number;
+  endToEndSeconds: number;
+  domainsPerSecondPerWorker: number;
+  status: string;
+  fairness: { aloneMs: number; besideBigJobMs: number; bigJobProcessedAtEnd: number };
+}
+
+/** The CSV body, generated row by row (the bench never holds the whole body either). */
+function csvBody(domains: string[]): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  let i = -1;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (i === -1) {
+        controller.enqueue(encoder.encode('company,website\n'));
+        i = 0;
+        return;
+      }
+      if (i >= domains.length) {
+        controller.close();
+        return;
+      }
+      const rows: string[] = [];
+      for (const end = Math.min(domains.length, i + 2000); i < end; i++) rows.push(`c${i},https://www.${domains[i]}/\n`);
+      controller.enqueue(encoder.encode(rows.join('')));
+    },
+  });
+}
+
+async function memoryOfJob(redis: Redis, prefix: string, jobId: string): Promise<number> {
+  let bytes = 0;
+  const patterns = [`${prefix}:job:{${jobId}}*`, `{${prefix}}:bull:domain-scan:${jobId}-*`];
+  for (const pattern of patterns) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 2000);
+      cursor = next;
+      const pipeline = redis.pipeline();
+      for (const key of keys) pipeline.memory('USAGE', key, 'SAMPLES', '0');
+      for (const [, value] of (await pipeline.exec()) ?? []) bytes += Number(value ?? 0);
+    } while (cursor !== '0');
+  }
+  // the unit ids in the prioritized sorted set (about 40 bytes per member)
+  const units = await redis.zcard(`{${prefix}}:bull:domain-scan:prioritized`);
+  const setBytes = Number((await redis.memory('USAGE', `{${prefix}}:bull:domain-scan:prioritized`, 'SAMPLES', '0')) ?? 0);
+  return bytes + (units ? setBytes : 0);
+}
+
+async function waitDone(baseUrl: string, id: string, timeoutMs: number, onTick?: (s: { processed: number }) => void) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const s = await restStatus(baseUrl, id);
+    onTick?.(s);
+    if (FINISHED.has(s.status)) return s;
+    if (Date.now() > deadline) throw new Error(`job ${id} not finished within ${timeoutMs} ms (${s.processed}/${s.total})`);
+    await sleep(100);
+  }
+}
+
+export async function runMillion(ctx: BenchContext): Promise<MillionResult> {
+  const n = ctx.opts.millionDomains;
+  const workers = ctx.opts.millionWorkers;
+  const generated = buildCases(n + 20, 0);
+  const big = generated.domains.slice(0, n);
+  const smallBeside = generated.domains.slice(n, n + 10);
+  const smallAlone = generated.domains.slice(n + 10, n + 20);
+  const stack = await startStack({
+    name: 'million',
+    runId: ctx.runId,
+    logRoot: ctx.logRoot,
+    generated,
+    seed: ctx.opts.seed,
+    budgets: LIFTED_BUDGETS,
+    workers: 0,
+    env: { SCOUT_MAX_BULK_STREAM: String(n) },
+  });
+  const redis = new Redis(REDIS_URL);
+  const sampler = sampleRss([stack.api], 200);
+  try {
+    await sleep(1000);
+    // 1. the upload, no worker yet
+    const from = sampler.now();
+    const t0 = performance.now();
+    const response = await fetch(`${stack.api.baseUrl}/scan/bulk`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csvBody(big), duplex: 'half' } as RequestInit);
+    const started = (await response.json()) as { job_id: string; total: number; detail?: string };
+    if (!response.ok) throw new Error(`upload: HTTP ${response.status}: ${started.detail}`);
+    const submitSeconds = round2((performance.now() - t0) / 1000);
+    const to = sampler.now();
+    const series = sampler.stop().find((s) => s.name === stack.api.name)!;
+    const during = series.samples.filter((s) => s.t >= from && s.t <= to).map((s) => s.rss);
+    const idle = series.samples.filter((s) => s.t < from).at(-1)?.rss ?? 0;
+    const redisBytes = await memoryOfJob(redis, stack.prefix, started.job_id);
+    const perDomain = round2(redisBytes / n);
+    ctx.log(`   upload of ${n} domains (CSV): ${submitSeconds} s, API RSS idle ${mb(idle)} MB, during ${mb(Math.min(...during))}-${mb(Math.max(...during))} MB, Redis ${perDomain} bytes per queued domain`);
+
+    // 2. workers start
+    const w0 = performance.now();
+    await stack.setWorkers(workers);
+    let firstResult = 0;
+    let fairness = { aloneMs: 0, besideBigJobMs: 0, bigJobProcessedAtEnd: 0 };
+    let smallStarted: Promise<number> | undefined;
+    const done = await waitDone(stack.api.baseUrl, started.job_id, 60 * 60_000, (s) => {
+      if (!firstResult && s.processed > 0) firstResult = round2((performance.now() - w0) / 1000);
+      // 3. a small job at ~20% of the big one
+      if (!smallStarted && s.processed >= n / 5) {
+        smallStarted = (async () => {
+          const t = performance.now();
+          const { job_id } = await restSubmit(stack.api.baseUrl, smallBeside);
+          await waitDone(stack.api.baseUrl, job_id, 120_000);
+          const ms = Math.round(performance.now() - t);
+          fairness.bigJobProcessedAtEnd = (await restStatus(stack.api.baseUrl, started.job_id)).processed;
+          return ms;
+        })();
+      }
+    });
+    const endToEndSeconds = round2((performance.now() - w0) / 1000);
+    fairness.besideBigJobMs = (await smallStarted) ?? 0;
+    const t = performance.now();
+    const { job_id: aloneId } = await restSubmit(stack.api.baseUrl, smallAlone);
+    await waitDone(stack.api.baseUrl, aloneId, 120_000);
+    fairness = { ...fairness, aloneMs: Math.round(performance.now() - t) };
+    const result: MillionResult = {
+      domains: n,
+      workers,
+      submitSeconds,
+      apiRssIdleMb: mb(idle) ?? 0,
+      apiRssPeakMb: mb(Math.max(...during)) ?? 0,
+      apiRssMinMb: mb(Math.min(...during)) ?? 0,
+      redisBytesPerQueuedDomain: perDomain,
+      firstResultSeconds: firstResult,
+      endToEndSeconds,
+      domainsPerSecondPerWorker: round2(n / endToEndSeconds / workers),
+      status: done.status,
+      fairness,
+    };
+    ctx.log(
+      `   ${workers} workers: first result after ${firstResult} s, ${done.status} after ${endToEndSeconds} s (${result.domainsPerSecondPerWorker} domains/s per worker); 10-domain job beside it ${fairness.besideBigJobMs} ms (big job at ${fairness.bigJobProcessedAtEnd}/${n}), alone ${fairness.aloneMs} ms`,
+    );
+    return result;
+  } finally {
+    sampler.stop();
+    redis.disconnect();
+    await stack.close();
+  }
+}
