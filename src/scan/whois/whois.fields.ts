@@ -74,9 +74,11 @@ export function normalizeLabel(label: string): string {
     label
       .slice(0, end)
       .toLowerCase()
-      // Accents off (`Fecha de Creación`, `Data de criação`), so the dictionary is ASCII.
+      // Latin accents off (`Fecha de Creación`, `Data de criação`), so the dictionary is ASCII;
+      // only combining diacritics go, so kana and hangul recompose as they were.
       .normalize('NFD')
-      .replace(/\p{M}/gu, '')
+      .replace(/[\u0300-\u036f]/g, '')
+      .normalize('NFC')
       .replace(/^[\s*>-]+/, '')
       // Item numbers of form-like replies: `1a. Domain Name`, `a. [Domain Name]`.
       .replace(/^(?:\d{1,2}[a-z]?|[a-z])\.\s+/, '')
@@ -161,7 +163,8 @@ function splitLabelledLine(trimmed: string): LabelledLine | null {
   }
 
   // TWNIC, MONIC: `Record created on 2008-05-23 (YYYY-MM-DD)`.
-  const sentence = /^(.{0,40}?\b(?:created|expires?|expired|registered|activated|updated|changed) on)\s+(\d.*)$/i.exec(
+  // CoCCA/KG: `Record expires on Thu Mar 12 23:59:00 2015` (a weekday or month first).
+  const sentence = /^(.{0,40}?\b(?:created|expires?|expired|registered|activated|updated|changed) on)\s+((?:[a-z]{3,9},?\s+)?\d.*|[a-z]{3,9},?\s+[a-z]{3,9}\.?\s+\d.*)$/i.exec(
     trimmed,
   );
   if (sentence) return labelled(sentence[1], sentence[2]);

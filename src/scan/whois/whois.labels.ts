@@ -120,7 +120,7 @@ const REGISTRAR_NOT =
   /\b(?:url|www|web|website|whois|iana|id|handle|abuse|e ?mail|correo|phone|tel|telephone|telefono|fax|country|pais|address|direccion|street|city|contact|contacto|status|server|ip|date|fecha|data|expir|number|code|postal|lock|registration|created|creado)\b/;
 
 const NAMESERVER_WORDS =
-  /\b(?:name ?servers?|nservers?|ns|dns|dns servers?|servers?|hostnames?|host names?|server hostname|servidor(?:es)? (?:de nombres?|dns|de nomes)|servidores|serveurs? (?:de noms|dns)|serveur|server dns|naamservers?|nameserver|serwery (?:dns|nazw)|jmenne servery|dns servery|alan adi sunuculari|isim sunuculari|navneservere?|navnetjenere?|namnservrar|nimipalvelimet)\b|(?:ネームサーバ|네임서버|域名服务器|域名伺服器|dns服务器|dns伺服器)/;
+  /\b(?:name ?servers?|nservers?|ns|dns|dns servers?|servers?|hostnames?|host names?|server hostname|servidor(?:es)? (?:de nombres?|dns|de nomes)|servidores|serveurs? (?:de noms|dns)|serveur|server dns|naamservers?|nameserver|serwery (?:dns|nazw)|jmenne servery|dns servery|alan adi sunuculari|isim sunuculari|navneservere?|navnetjenere?|namnservrar|nimipalvelimet)\b|(?:ネームサーバ|네임서버|호스트이름|域名服务器|域名伺服器|dns服务器|dns伺服器)/;
 const NAMESERVER_NOT =
   /\b(?:ip|ipv4|ipv6|address|addresses|netaddress|addr|glue|status|registrar|whois|mx|contact|e ?mail|dnssec|ds|key|ttl|keys|url|web|time|date|timeout)\b/;
 

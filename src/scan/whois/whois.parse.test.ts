@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { declaredSlashOrder, parseWhoisDate } from './whois.dates.js';
-import { classifyWhoisReply, detectWhoisNotFound, detectWhoisThrottle, parseWhois } from './whois.parse.js';
+import { classifyWhoisReply, detectWhoisEmptyRecord, detectWhoisNotFound, detectWhoisThrottle, parseWhois } from './whois.parse.js';
 
 const FIXTURES = path.join(process.cwd(), 'test/fixtures');
 const LIKEXIAN = path.join(FIXTURES, 'whois/likexian');
@@ -453,5 +453,150 @@ describe('classifyWhoisReply', () => {
       kind: 'registered',
       registration: { registrar: null, created_at: null, expires_at: null, nameservers: ['ns1.example.de'] },
     });
+  });
+});
+
+describe('layouts in neither corpus (test/fixtures/whois/layouts)', () => {
+  const LAYOUTS = path.join(FIXTURES, 'whois/layouts');
+  const layout = (file: string): [string, string] => [file.replace(/^[^.]+\.|\.txt$/g, ''), read(path.join(LAYOUTS, file))];
+
+  it.each([
+    ['nicve.google.co.ve.txt', { registrar: null, created_at: '2002-03-29', expires_at: '2015-03-30', nameservers: ['ns1.google.com', 'ns2.google.com'] }],
+    ['dnspt.google.pt.txt', { registrar: null, created_at: '2003-01-09', expires_at: '2015-03-01', nameservers: ['ns1.google.com', 'ns2.google.com'] }],
+    ['mynic.google.com.my.txt', { registrar: null, created_at: '1999-10-03', expires_at: '2014-10-03', nameservers: ['ns1.google.com', 'ns2.google.com'] }],
+    ['kg.google.kg.txt', { registrar: null, created_at: '2005-02-10', expires_at: '2015-03-12', nameservers: ['ns1.google.com', 'ns2.google.com'] }],
+    ['sknic-old.google.sk.txt', { registrar: null, created_at: null, expires_at: '2015-07-24', nameservers: ['ns1.google.com', 'ns2.google.com'] }],
+    ['thnic.google.co.th.txt', { registrar: 'THNIC', created_at: '2004-10-08', expires_at: '2017-10-07', nameservers: ['ns1.google.com', 'ns2.google.com'] }],
+    ['uanic.google.com.ua.txt', { registrar: 'MarkMonitor Inc.', created_at: '2002-12-04', expires_at: '2014-12-04', nameservers: ['ns1.google.com', 'ns2.google.com'] }],
+    ['verisign-listing.google.com.txt', { registrar: 'MARKMONITOR INC.', created_at: '1997-09-15', expires_at: '2020-09-14', nameservers: ['ns1.google.com', 'ns2.google.com'] }],
+    ['kisa.google.co.kr.txt', { registrar: '(주)아이네임즈', created_at: '1999-08-24', expires_at: '2015-08-24', nameservers: ['ns1.google.com', 'ns2.google.com'] }],
+    ['dnslu.google.lu.txt', { registrar: 'Markmonitor', created_at: '2000-04-05', expires_at: null, nameservers: ['ns1.google.com', 'ns2.google.com'] }],
+  ])('reads %s', (file, expected) => {
+    const [domain, raw] = layout(file);
+    expect(classifyWhoisReply(domain, raw)).toEqual({ kind: 'registered', registration: expected });
+  });
+});
+
+describe('tolerant label grammar', () => {
+  it('reads labels with no blank after the colon, but not a time or a URL as a label', () => {
+    const raw =
+      'Domain Name:GOOGLE.BZ\nCreated On:12-Feb-2006 18:08:52 UTC\nExpiration Date:12-Feb-2015 18:08:52 UTC\n' +
+      'Sponsoring Registrar:MarkMonitor, Inc. (R22-LRCC)\nReferral URL:http://www.markmonitor.com\nName Server:NS1.GOOGLE.COM\n';
+    expect(parseWhois('google.bz', raw)).toEqual({
+      registrar: 'MarkMonitor, Inc.',
+      created_at: '2006-02-12',
+      expires_at: '2015-02-12',
+      nameservers: ['ns1.google.com'],
+    });
+    expect(parseWhois('x.mo', 'Record created on 2018-02-05 22:59:12.55172\n').created_at).toBe('2018-02-05');
+  });
+
+  it('reads dotted leaders, item numbers, multi-space columns and accented labels in other languages', () => {
+    const raw =
+      ' Complete Domain Name........: ejemplo.cl\n' +
+      '1a. Registrador : NIC Chile\n' +
+      'Fecha de creación:    2002-10-22 17:48:23 CLST\n' +
+      'Fecha de expiración:  2015-10-22 17:48:23 CLST\n' +
+      'Servidores de nombre:\n  ns1.ejemplo.cl\n  ns2.ejemplo.cl\n';
+    expect(parseWhois('ejemplo.cl', raw)).toEqual({
+      registrar: 'NIC Chile',
+      created_at: '2002-10-22',
+      expires_at: '2015-10-22',
+      nameservers: ['ns1.ejemplo.cl', 'ns2.ejemplo.cl'],
+    });
+  });
+
+  it.each([
+    ['Data de criação: 2001-04-01\nData de expiração: 2030-04-01', '2001-04-01', '2030-04-01'],
+    ['Date de création: 2001-04-01\nDate d\'expiration: 2030-04-01', '2001-04-01', '2030-04-01'],
+    ['Data di creazione: 2001-04-01\nData di scadenza: 2030-04-01', '2001-04-01', '2030-04-01'],
+    ['Registriert am: 2001-04-01\nAblaufdatum: 2030-04-01', '2001-04-01', '2030-04-01'],
+    ['Datum registratie: 2001-04-01\nVervaldatum: 2030-04-01', '2001-04-01', '2030-04-01'],
+    ['Data rejestracji: 2001-04-01\nData wygaśnięcia: 2030-04-01', '2001-04-01', '2030-04-01'],
+    ['Datum registrace: 2001-04-01\nPlatnost do: 2030-04-01', '2001-04-01', '2030-04-01'],
+    ['Oluşturulma Tarihi: 2001-04-01\nBitiş Tarihi: 2030-04-01', '2001-04-01', '2030-04-01'],
+    ['Registrerad: 2001-04-01\nUtlöpsdatum: 2030-04-01', '2001-04-01', '2030-04-01'],
+    ['[登録年月日] 2001/04/01\n[有効期限] 2030/04/01', '2001-04-01', '2030-04-01'],
+    ['注册时间: 2001-04-01\n到期时间: 2030-04-01', '2001-04-01', '2030-04-01'],
+  ])('reads creation and expiry labels written %j', (raw, created, expires) => {
+    const parsed = parseWhois('example.test', raw);
+    expect([parsed.created_at, parsed.expires_at]).toEqual([created, expires]);
+  });
+
+  it('never takes an updated or transfer date for the creation or expiry date', () => {
+    const raw = 'Fecha de actualización: 2010-01-01\nLast transferred date: 2011-01-01\nTrademark Date Applied For: 2012-01-01\n';
+    expect(parseWhois('example.test', raw)).toEqual({ registrar: null, created_at: null, expires_at: null, nameservers: null });
+  });
+
+  it('takes the registrar name over its handle, in a block (.it) or in the handle\'s own paragraph (UANIC)', () => {
+    const it = 'Registrar\n  Organization:     MarkMonitor International Limited\n  Name:             MARKMONITOR-REG\n';
+    expect(parseWhois('google.it', it).registrar).toBe('MarkMonitor International Limited');
+    const ua = 'domain: google.ua\nregistrar: ua.markmonitor\n\nregistrar: ua.markmonitor\norganization: MarkMonitor Inc.\n';
+    expect(parseWhois('google.ua', ua).registrar).toBe('MarkMonitor Inc.');
+  });
+
+  it('does not take a sentence saying no registrar is listed for the registrar', () => {
+    const raw = '    Registrar:\n        No registrar listed.  This domain is registered directly with Nominet.\n';
+    expect(parseWhois('nominet.uk', raw).registrar).toBeNull();
+  });
+
+  it('reads the expiry written into a status line (JPRS, UANIC)', () => {
+    expect(parseWhois('google.ne.jp', '[State]                         Connected (2010/09/30)\n').expires_at).toBe('2010-09-30');
+    expect(parseWhois('dle.in.ua', 'status:      OK-UNTIL 20131218000000\n').expires_at).toBe('2013-12-18');
+  });
+
+  it('reads a slash date day first where the registry writes it so, and not at all where unknown', () => {
+    expect(parseWhois('google.im', 'Expiry Date: 03/08/2014 23:59:52\n').expires_at).toBe('2014-08-03');
+    expect(parseWhois('example.tk', 'Expiry Date: 03/08/2014\n').expires_at).toBe('2014-03-08');
+    expect(parseWhois('example.com', 'Expiry Date: 03/08/2014\n').expires_at).toBeNull();
+    expect(parseWhois('example.com', 'Expiry Date: 25/08/2014\n').expires_at).toBe('2014-08-25');
+  });
+});
+
+describe('"not registered" as a classifier', () => {
+  it.each([
+    ['nosuchdomain.capetown', 'Available\nDomain: nosuchdomain.capetown\n'],
+    ['x.gg', 'Domain Name: x.gg\nDomain Status: Available\n'],
+    ['x.ci', 'Domain x.ci not found\n'],
+    ['x.ac.uk', 'No such domain x.ac.uk\n'],
+    ['x.ax', 'No records matching x.ax found.\n'],
+    ['x.bg', 'Domain name x.bg does not exist in database!\n'],
+    ['x.tm', 'Domain x.tm is available for purchase\n'],
+    ['x.ai', 'Domain x.ai not registred.\n'],
+    ['x.kr', 'Above domain name is not registered to KRNIC.\n'],
+    ['x.ke', 'Domain Information\nQuery: x.ke\nStatus: Not Registered\n'],
+    ['x.se', '"x.se" not found.\n'],
+    ['x.cl', 'ejemplo.cl: no existe\n'],
+    ['x.pt', 'Nome de domínio não encontrado\n'],
+    ['x.de', 'Die Domain wurde nicht gefunden\n'],
+    ['x.pl', 'Domena nie istnieje\n'],
+    ['x.jp', '該当するデータがありません。\n'],
+  ])('calls the reply for %s not registered', (domain, raw) => {
+    expect(classifyWhoisReply(domain, raw)).toEqual({ kind: 'not_found' });
+  });
+
+  it('calls a reply with no record in it, only its terms and the name echoed, not registered', () => {
+    const raw = '% Terms of use: do not abuse this service.\n\nDomain Name: x.example\n\nTERMS OF USE: You are not authorized to access or query our database.\n';
+    expect(detectWhoisEmptyRecord('x.example', raw)).toBe(true);
+    expect(classifyWhoisReply('x.example', raw)).toEqual({ kind: 'not_found' });
+  });
+
+  it('never calls a reply with the domain\'s dates or name servers not registered, whatever it says', () => {
+    const raw = 'Domain Name: x.example\nCreation Date: 2001-01-01\nName Server: ns1.x.example\nNot found: the object you asked for\n';
+    expect(classifyWhoisReply('x.example', raw).kind).toBe('registered');
+  });
+
+  it('does not take a record in an unknown language for an empty one', () => {
+    const raw = 'Домен: пример.рф\nСтатус: зарегистрирован\nАдминистратор: ООО Пример\n';
+    expect(detectWhoisEmptyRecord('xn--e1afmkfd.xn--p1ai', raw)).toBe(false);
+  });
+
+  it('does not read "excessive querying" in terms of use as a rate limit (.hm)', () => {
+    const raw =
+      'WHOIS database in its sole discretion, including without limitation, for\n' +
+      'excessive querying of the WHOIS database or for failure to otherwise\n' +
+      'abide by this policy.\n';
+    expect(detectWhoisThrottle(raw)).toBe(false);
+    expect(detectWhoisThrottle('% Excessive querying, grace period of 2 seconds\n')).toBe(true);
   });
 });
