@@ -1,6 +1,6 @@
 /** GraphQL over WebSocket (`graphql-ws` protocol) on the same /graphql path, through yoga's envelop. */
 import type { Server } from 'node:http';
-import type { ExecutionArgs } from 'graphql';
+import { GraphQLError, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createKeyMatcher, type ApiKey } from './auth/api-keys.js';
@@ -61,10 +61,19 @@ export function attachWebSocket(server: Server, app: App, apiKeys: ApiKey[] = []
           params,
           principal: socketPrincipals.get(ctx.extra.socket),
         });
+        let document;
+        try {
+          document = parse(params.query);
+        } catch (error) {
+          // a syntax error or a document over the token limit: an `error` message, as over HTTP
+          // (thrown, graphql-ws would close the whole socket with 4500)
+          if (error instanceof GraphQLError) return [error];
+          throw error;
+        }
         const args = {
           schema,
           operationName: params.operationName,
-          document: parse(params.query),
+          document,
           variableValues: params.variables,
           // the socket's life is the subscription's abort signal (HTTP requests have their own)
           contextValue: { ...(await contextFactory()), signal: socketSignal(ctx.extra.socket) },

@@ -141,6 +141,15 @@ export function createGraphQLGuards({ limits, weights }: GraphQLGuardOptions): P
       const reason = `Unsupported Content-Type ${JSON.stringify(type.slice(0, 80))}: send GraphQL as POST application/json (or GET with ?query=)`;
       endResponse(Response.json({ errors: [{ message: reason, extensions: { code: 'UNSUPPORTED_MEDIA_TYPE' } }], detail: reason }, { status: 415 }));
     },
+    onParse() {
+      // yoga codes parse errors only for HTTP requests; the WebSocket door gets the same code
+      return ({ result }) => {
+        if (result instanceof GraphQLError && typeof result.extensions.code !== 'string') {
+          (result.extensions as Record<string, unknown>).code = 'GRAPHQL_PARSE_FAILED';
+        }
+        if (result instanceof GraphQLError) codeError(result, limits.suggestions);
+      };
+    },
     onValidate({ addValidationRule }) {
       // (yoga codes validation errors GRAPHQL_VALIDATION_FAILED itself)
       if (!limits.introspection) addValidationRule(NoSchemaIntrospectionCustomRule);
