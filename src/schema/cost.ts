@@ -13,7 +13,7 @@
  *   per domain in its list. So 1000 aliased `scanDomain`, or 20 aliased `startBulkScan` of 500
  *   domains, are refused before the first scan.
  */
-import { getNamedType, getNullableType, isCompositeType, isListType, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { getNamedType, getNullableType, isCompositeType, isListType, Kind, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 
 export interface CostWeights {
@@ -101,5 +101,8 @@ export function estimateCost(
       throw error;
     }
   };
-  return { rows: run(false), cost: run(true) };
+  // work is priced on mutation fields only: a query or subscription costs its rows (one walk)
+  const priced = document.definitions.some((d) => d.kind === Kind.OPERATION_DEFINITION && d.operation === 'mutation');
+  const rows = run(false);
+  return { rows, cost: priced ? run(true) : rows };
 }
