@@ -302,7 +302,9 @@ describe('error hygiene', () => {
 describe('production mode', () => {
   it('NODE_ENV=production: no GraphiQL, no introspection, no suggestions', async () => {
     const page = await raw(production.base, 'GET', '/graphql', undefined, { accept: 'text/html' });
-    expect(page.text).not.toMatch(/graphiql/i);
+    expect(page.text).not.toMatch(/<html|<script/i);
+    expect(page.status).toBe(406);
+    expect(page.body.errors[0].extensions.code).toBe('NOT_ACCEPTABLE');
     const introspection = await gql(production, '{ __schema { types { name } } }');
     expect(introspection.body.errors[0].message).toMatch(/introspection has been disabled/);
     expect(introspection.body.data).toBeUndefined();

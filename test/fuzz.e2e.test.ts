@@ -305,8 +305,8 @@ const rawGraphQL: fc.Arbitrary<FuzzRequest> = fc
   );
 
 const rawGraphQLGet: fc.Arbitrary<FuzzRequest> = fc
-  .tuple(fc.oneof(queryValue, text.map(pct)), badEscape)
-  .map(([q, b]) => ({ method: 'GET', path: `/graphql?query=${q}${b}&variables=${b}`, headers: { accept: 'application/json' }, label: 'GraphQL GET with bad escapes' }));
+  .tuple(fc.oneof(queryValue, text.map(pct)), badEscape, fc.constantFrom('application/json', 'application/json', 'image/png', 'application/xml', '*/*', 'text/event-stream'))
+  .map(([q, b, accept]) => ({ method: 'GET', path: `/graphql?query=${q}${b}&variables=${b}`, headers: { accept }, stream: accept === 'text/event-stream', label: 'GraphQL GET with bad escapes' }));
 
 // ---- the client -----------------------------------------------------------------------------
 

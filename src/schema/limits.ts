@@ -180,7 +180,14 @@ export function createGraphQLGuards({ limits, weights }: GraphQLGuardOptions): P
           }),
       };
     },
-    onResultProcess({ result }) {
+    onResultProcess({ result, resultProcessor, setResultProcessor }) {
+      // nothing the client accepts (e.g. a browser's text/html with GraphiQL off): yoga would
+      // answer a bare 406
+      if (!resultProcessor) {
+        const reason = 'Not Acceptable: GraphQL answers application/json, application/graphql-response+json or text/event-stream (and text/html with GraphiQL, when SCOUT_GRAPHIQL is on)';
+        setResultProcessor(() => Response.json({ errors: [{ message: reason, extensions: { code: 'NOT_ACCEPTABLE' } }], detail: reason }, { status: 406 }), 'application/json');
+        return;
+      }
       // request errors (parse, JSON body, ...) reach the client without passing execute
       if (Array.isArray(result)) for (const one of result) codeResult(one, limits.suggestions);
       else if (!(Symbol.asyncIterator in (result as object))) codeResult(result, limits.suggestions);
