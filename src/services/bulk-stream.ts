@@ -91,8 +91,8 @@ export function createBulkStreamStart(deps: BulkStreamDeps) {
     onCreated?: (id: string) => void,
   ): Promise<StreamStartResult> {
     const id = randomUUID();
-    // the domain count is unknown until the end: quotas see one job now
-    if (quotaSubject !== undefined && deps.quota) await deps.quota.admitJob(quotaSubject, id, 1);
+    // the domain count is unknown until the end: quotas see the job now, its domains batch by batch (flush)
+    if (quotaSubject !== undefined && deps.quota) await deps.quota.admitJob(quotaSubject, id, 0);
     const createdAt = now();
     // while uploading, the longest timeout a job may get; set from the real total at the end
     const provisionalTimeout = new Date(createdAt.getTime() + deps.jobTimeoutMs(max));
