@@ -20,7 +20,8 @@ const hostPortList = z
 /** Each key: env name, doc, default. */
 const ENV_SCHEMA = {
   PORT: intFrom(0).max(65535).default(8080).describe('HTTP port of the API'),
-  HOST: z.string().default('0.0.0.0').describe('HTTP bind address of the API'),
+  HOST: z.string().default('127.0.0.1').describe('HTTP bind address of the API; without SCOUT_API_KEYS only loopback is allowed (see SCOUT_ALLOW_ANONYMOUS)'),
+  SCOUT_ALLOW_ANONYMOUS: z.enum(['0', '1']).default('0').describe('1: serve without API keys on a non-loopback HOST (anyone who reaches it can start and cancel jobs)'),
   REDIS_URL: z.string().url().optional().describe('Redis URL; unset: 127.0.0.1:6379, or a redis-server started by `npm start`'),
   DATABASE_URL: z.string().optional().describe('PostgreSQL URL; unset: embedded PGlite under ./.data/pg'),
   SCOUT_DATA_DIR: z.string().default('./.data').describe('Where embedded data (PGlite, a launched Redis) lives'),
@@ -112,6 +113,8 @@ export interface Config {
   /** At start: how long to wait for Redis (ms). */
   redisConnectTimeoutMs: number;
   apiKeys: ApiKey[];
+  /** SCOUT_ALLOW_ANONYMOUS=1: no keys, yet a non-loopback HOST. */
+  allowAnonymous: boolean;
   http: HttpConfig;
   runWorker: boolean;
   scan: ScanConfig;
@@ -226,6 +229,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsPort: e.SCOUT_METRICS_PORT,
     redisConnectTimeoutMs: e.SCOUT_REDIS_CONNECT_TIMEOUT_MS,
     apiKeys: e.SCOUT_API_KEYS,
+    allowAnonymous: e.SCOUT_ALLOW_ANONYMOUS === '1',
     http: { maxBodyBytes: e.SCOUT_MAX_BODY_BYTES, corsOrigins: e.SCOUT_CORS_ORIGINS, miniUiDir: e.SCOUT_MINI_UI_DIR },
     runWorker: e.SCOUT_WORKER === 'on',
     scan: {

@@ -50,6 +50,8 @@ export interface RuntimeOptions {
 
 export async function buildRuntime(options: RuntimeOptions) {
   const { config, logger, redisUrl } = options;
+  // shutdown: subscriptions send their final message and end
+  const closing = new AbortController();
   // one line per change of the database connection too (seen on use and by /healthz/ready)
   const db = options.db ? watchDatabase(options.db, createConnectionState(logger, 'database')) : undefined;
   const repos = db ? createRepositories(db) : undefined;
@@ -95,7 +97,7 @@ export async function buildRuntime(options: RuntimeOptions) {
   const services: Services = {
     singleScan,
     bulk,
-    progress: { bus, store, prefix, heartbeatMs: options.heartbeatMs ?? 5000, refresh: (id) => bulk.get(id, 'system').catch(() => null) },
+    progress: { bus, store, prefix, heartbeatMs: options.heartbeatMs ?? 5000, refresh: (id) => bulk.get(id, 'system').catch(() => null), closing: closing.signal },
     leads: repos ? createLeadsService(repos) : noLeadsService,
     oldClients: oldClientServices(repos, singleScan, bulk, config.jobs.maxBulk),
   };
@@ -117,7 +119,13 @@ export async function buildRuntime(options: RuntimeOptions) {
       ...(db ? { database: () => withTimeout(db.query('SELECT 1'), 800) } : {}),
     },
     redisState,
+    /** Shutdown, step one: every subscription sends its final message and ends. */
+    closeSubscriptions() {
+      closing.abort();
+    },
+    /** The worker finishes its domains in flight and hands the rest back; buffers flush. */
     async close() {
+      closing.abort();
       await worker?.close();
       await persistWorker?.close();
       await publisher.flush();

@@ -116,6 +116,11 @@ export interface WatchOptions {
   signal?: AbortSignal;
   /** Called on heartbeats (e.g. to apply a lazy job timeout) before reading the snapshot. */
   refresh?: (id: string) => Promise<JobSnapshot | null>;
+  /**
+   * The server is shutting down: the progress stream sends the current snapshot as its final
+   * message and ends, the results stream ends (the client sees the subscription complete).
+   */
+  closing?: AbortSignal;
 }
 
 /**
@@ -130,6 +135,7 @@ export async function* watchJobProgress(bus: ProgressBus, store: JobStore, prefi
   // subscribe first, then read the snapshot: nothing published in between is lost
   const unsubscribe = await bus.subscribe<JobSnapshot>(progressChannel(prefix, id), (s) => queue.push(s));
   signal?.addEventListener('abort', () => queue.interrupt(), { once: true });
+  options.closing?.addEventListener('abort', () => queue.interrupt(), { once: true });
   try {
     let last = await refresh(id);
     if (!last) return;
@@ -137,6 +143,12 @@ export async function* watchJobProgress(bus: ProgressBus, store: JobStore, prefi
     while (!FINISHED_STATUSES.has(last.status) && !signal?.aborted) {
       let next = await queue.next(heartbeatMs);
       if (signal?.aborted) return;
+      if (options.closing?.aborted) {
+        // the final message: the state as it stands, then the stream completes
+        const final = await refresh(id).catch(() => null);
+        if (final) yield final.processed < last.processed ? { ...final, processed: last.processed } : final;
+        return;
+      }
       if (!next) {
         next = (await refresh(id)) ?? undefined;
         if (!next) return;
@@ -166,6 +178,7 @@ export async function* watchJobResults(bus: ProgressBus, store: JobStore, prefix
   const unsubLeads = await bus.subscribe<Lead>(resultsChannel(prefix, id), (lead) => queue.push({ lead }));
   const unsubProgress = await bus.subscribe<JobSnapshot>(progressChannel(prefix, id), (snapshot) => queue.push({ snapshot }));
   signal?.addEventListener('abort', () => queue.interrupt(), { once: true });
+  options.closing?.addEventListener('abort', () => queue.interrupt(), { once: true });
   try {
     const start = await refresh(id);
     if (!start) return;
@@ -179,6 +192,7 @@ export async function* watchJobResults(bus: ProgressBus, store: JobStore, prefix
     let finished = FINISHED_STATUSES.has(start.status);
     while (!finished && !signal?.aborted) {
       const event = await queue.next(heartbeatMs);
+      if (options.closing?.aborted && !event) break;
       if (event?.lead) {
         if (seen.has(event.lead.domain)) continue;
         seen.add(event.lead.domain);

@@ -46,12 +46,12 @@ async function ensureJob(ctx: GraphQLContext, id: string) {
 
 export async function subscribeProgress(ctx: GraphQLContext, id: string) {
   await ensureJob(ctx, id);
-  const { bus, store, prefix, heartbeatMs, refresh } = ctx.services.progress;
-  return watchJobProgress(bus, store, prefix, id, { heartbeatMs, refresh, signal: ctx.signal });
+  const { bus, store, prefix, heartbeatMs, refresh, closing } = ctx.services.progress;
+  return watchJobProgress(bus, store, prefix, id, { heartbeatMs, refresh, signal: ctx.signal, closing });
 }
 
 export async function subscribeResults(ctx: GraphQLContext, id: string) {
   await ensureJob(ctx, id);
-  const { bus, store, prefix, heartbeatMs, refresh } = ctx.services.progress;
-  return watchJobResults(bus, store, prefix, id, { heartbeatMs, refresh, signal: ctx.signal });
+  const { bus, store, prefix, heartbeatMs, refresh, closing } = ctx.services.progress;
+  return watchJobResults(bus, store, prefix, id, { heartbeatMs, refresh, signal: ctx.signal, closing });
 }

@@ -17,6 +17,8 @@ export interface ProgressServices {
   heartbeatMs: number;
   /** Snapshot with the lazy job timeout applied. */
   refresh: (id: string) => Promise<JobSnapshot | null>;
+  /** Aborted when the process shuts down: every subscription sends its final message and ends. */
+  closing?: AbortSignal;
 }
 
 export interface Services {

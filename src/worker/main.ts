@@ -40,5 +40,6 @@ async function shutdown(signal: string) {
   await db?.close().catch(() => {});
   process.exit(0);
 }
-process.once('SIGINT', () => void shutdown('SIGINT'));
-process.once('SIGTERM', () => void shutdown('SIGTERM'));
+// on, not once: a second signal (a terminal sends Ctrl-C to the whole group, tsx relays it too) must not kill the shutdown
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -35,9 +35,11 @@ export function createScanWorker(options: ScanWorkerOptions) {
   const unitsInFlight = Math.max(2, Math.ceil(config.limits.concurrency / config.jobs.chunkSize) + 1);
   // where a unit whose time slice is up queues the rest of its range
   const continuations = new Queue<DomainScanJobData, unknown, string>(QUEUE_NAMES.domainScan, { connection, prefix });
+  let stopping = false;
   const processUnit = createDomainProcessor({
     ...options,
     slots,
+    isStopping: () => stopping,
     onUnitTaken: (priority) => options.store.advanceRound(priority),
     sliceMs: config.jobs.unitSliceMs,
     continueUnit: async (data, priority) => {
@@ -94,7 +96,9 @@ export function createScanWorker(options: ScanWorkerOptions) {
 
   return {
     domainWorker,
+    /** Graceful: units finish their domains in flight and hand the rest back to the queue. */
     async close() {
+      stopping = true;
       await Promise.all([domainWorker.close(), controlWorker.close()]);
       await continuations.close();
     },
