@@ -92,6 +92,7 @@ let db: Db;
 let open: Listening;
 let keyed: Listening;
 let production: Listening;
+let anonymous: Listening;
 const domains = generateCases(loadCorpus(), 4).map((c) => c.domain);
 
 beforeAll(async () => {
@@ -106,6 +107,8 @@ beforeAll(async () => {
     await startStack(sim, keyedPrefix, { worker: false, db, env: { SCOUT_API_KEYS: KEYS, ...quotas }, app: { apiKeys: parseApiKeys(KEYS) } }),
     keyedPrefix,
   );
+  const anonPrefix = uniquePrefix('doors-anon');
+  anonymous = await listen(await startStack(sim, anonPrefix, { worker: false, env: { SCOUT_QUOTA_JOBS_PER_MINUTE: '1' } }), anonPrefix);
   const prodPrefix = uniquePrefix('doors-prod');
   production = await listen(await startStack(sim, prodPrefix, { worker: false, env: { NODE_ENV: 'production' } }), prodPrefix);
 }, 60_000);
@@ -114,6 +117,7 @@ afterAll(async () => {
   await stop(open);
   await stop(keyed);
   await stop(production);
+  await stop(anonymous);
   await db?.close();
   const admin = await createPostgresDb(POSTGRES_URL);
   await admin.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
@@ -214,6 +218,17 @@ describe('quotas per key, shared by REST and GraphQL', () => {
     const tooBig = await startRest(BOB, Array.from({ length: 31 }, (_, i) => `bob-huge${i}.com`));
     expect(tooBig.status).toBe(422);
     expect(JSON.stringify(tooBig.body)).toMatch(/SCOUT_QUOTA_DOMAINS_PER_HOUR/);
+  });
+
+  it('without keys the quotas count per client address', async () => {
+    const list = JSON.stringify({ domain_list: domains.slice(0, 1) });
+    expect((await raw(anonymous.base, 'POST', '/scan/bulk', list)).status).toBe(200);
+    const second = await raw(anonymous.base, 'POST', '/scan/bulk', list);
+    expect(second.status).toBe(429);
+    expect(second.body.quota).toBe('jobs_per_minute');
+    // another address (an in-process caller is 'local') has its own budget
+    const local = await anonymous.stack.app.fetch(new Request('http://local/scan/bulk', { method: 'POST', headers: { 'content-type': 'application/json' }, body: list }));
+    expect(local.status).toBe(200);
   });
 
   it('a streamed upload counts its domains as they arrive: over the hourly quota it is refused with 429', async () => {
