@@ -59,7 +59,7 @@ export const USAGE = `npm run bench [-- options]
   --no-profile             skip the CPU profile
   --memory-domains a,b     scenario 4 job sizes (default 2000,10000; quick 500,2000)
   --million-domains N      scenario 6 streamed CSV job size (default 1000000; quick 20000)
-  --million-workers N      scenario 6 workers (default 4)
+  --million-workers N      scenario 6 workers (default 4; 0: the upload only)
   --pollers N              scenario 5 concurrent pollers (default 50)
   --poll-seconds S         scenario 5 polling window (default 15; quick 8)
   --poll-interval-ms N      scenario 5 pause of each poller between requests (default 100;

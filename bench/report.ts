@@ -70,10 +70,10 @@ export function buildReport(results: BenchResults): Report {
     add(sc, 'submit time (CSV upload, no worker)', `${fmt(mi.submitSeconds, 1)} s`, '', 'info');
     add(sc, 'API RSS idle before / during the upload (min-peak)', `${mi.apiRssIdleMb} / ${mi.apiRssMinMb}-${mi.apiRssPeakMb} MB`, '< 150 MB', v(mi.apiRssPeakMb < 150));
     add(sc, 'Redis bytes per queued domain', fmt(mi.redisBytesPerQueuedDomain, 1), '<= 150', v(mi.redisBytesPerQueuedDomain <= 150));
-    add(sc, `time to first result (${mi.workers} workers start)`, `${fmt(mi.firstResultSeconds, 2)} s`, '', 'info');
-    add(sc, `end-to-end with ${mi.workers} workers`, `${fmt(mi.endToEndSeconds, 1)} s (${mi.status})`, '', 'info');
-    add(sc, 'domains/s per worker', fmt(mi.domainsPerSecondPerWorker, 1), '', 'info');
-    add(sc, '10-domain job beside it / alone', `${mi.fairness.besideBigJobMs} / ${mi.fairness.aloneMs} ms`, '', 'info');
+    if (mi.workers > 0) add(sc, `time to first result (${mi.workers} workers start)`, `${fmt(mi.firstResultSeconds, 2)} s`, '', 'info');
+    if (mi.workers > 0) add(sc, `end-to-end with ${mi.workers} workers`, `${fmt(mi.endToEndSeconds, 1)} s (${mi.status})`, '', 'info');
+    if (mi.workers > 0) add(sc, 'domains/s per worker', fmt(mi.domainsPerSecondPerWorker, 1), '', 'info');
+    if (mi.workers > 0) add(sc, '10-domain job beside it / alone', `${mi.fairness.besideBigJobMs} / ${mi.fairness.aloneMs} ms`, '', 'info');
   }
 
   // 1. baseline

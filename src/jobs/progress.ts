@@ -170,6 +170,16 @@ export async function* watchJobProgress(bus: ProgressBus, store: JobStore, prefi
   }
 }
 
+/** A job's finished leads in submission order, read page by page (a big job is never held whole). */
+async function* storedLeads(store: JobStore, id: string, pageSize = 500): AsyncGenerator<Lead> {
+  let offset: number | null = 0;
+  while (offset !== null) {
+    const page = await store.results(id, offset, pageSize);
+    for (const { position: _position, ...lead } of page.leads) yield lead as Lead;
+    offset = page.nextOffset;
+  }
+}
+
 /** The leads of a job as they finish; ends when the job ends. */
 export async function* watchJobResults(bus: ProgressBus, store: JobStore, prefix: string, id: string, options: WatchOptions = {}): AsyncGenerator<Lead> {
   const { heartbeatMs = 5000, signal } = options;
@@ -184,10 +194,9 @@ export async function* watchJobResults(bus: ProgressBus, store: JobStore, prefix
     if (!start) return;
     // leads finished before we subscribed come from the store, then live ones (deduped)
     const seen = new Set<string>();
-    for (const lead of (await store.results(id)).leads) {
+    for await (const lead of storedLeads(store, id)) {
       seen.add(lead.domain);
-      const { position: _position, ...plain } = lead;
-      yield plain as Lead;
+      yield lead;
     }
     let finished = FINISHED_STATUSES.has(start.status);
     while (!finished && !signal?.aborted) {
@@ -203,10 +212,9 @@ export async function* watchJobResults(bus: ProgressBus, store: JobStore, prefix
       }
     }
     // leads whose events raced the final snapshot
-    for (const lead of (await store.results(id)).leads) {
+    for await (const lead of storedLeads(store, id)) {
       if (seen.has(lead.domain)) continue;
-      const { position: _position, ...plain } = lead;
-      yield plain as Lead;
+      yield lead;
     }
   } finally {
     unsubLeads();
