@@ -96,6 +96,29 @@ describe('streaming bulk submission', () => {
     expect((await finished(body.data.startBulkScanUpload.job.id)).processed).toBe(60);
   });
 
+  it('a job cancelled while it uploads stops reading the upload and stays cancelled', async () => {
+    let id = '';
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let yieldedAfterCancel = 0;
+    async function* entries() {
+      for (const d of domains.slice(660, 680)) yield d;
+      await gate;
+      for (let i = 0; i < 100_000; i++) {
+        yieldedAfterCancel++;
+        yield `never-${i}.com`;
+      }
+    }
+    const running = stack.runtime.services.bulk.startStream(entries(), null, undefined, (jobId) => (id = jobId));
+    await waitFor(async () => id && (await status(id)).total === 20, 10_000, 20);
+    await stack.runtime.services.bulk.cancel(id, 'system');
+    release();
+    const result = await running;
+    expect(result.job.status).toBe('cancelled');
+    expect(yieldedAfterCancel).toBeLessThan(100_000);
+    expect((await status(id)).status).toBe('cancelled');
+  });
+
   it('the job is visible while the upload runs; an upload cut midway ends it failed (upload_incomplete), counters frozen', async () => {
     let id = '';
     let release!: () => void;

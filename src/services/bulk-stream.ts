@@ -60,6 +60,8 @@ export class UploadIncompleteError extends Error {
 
 const sleep = (ms: number) => new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), ms).unref());
 
+class JobEndedDuringUpload extends Error {}
+
 const echo = (entry: unknown) => (typeof entry === 'string' ? entry : JSON.stringify(entry) ?? String(entry)).slice(0, 200);
 
 export function createBulkStreamStart(deps: BulkStreamDeps) {
@@ -112,6 +114,8 @@ export function createBulkStreamStart(deps: BulkStreamDeps) {
 
     const flush = async (final: boolean) => {
       flushedAt = Date.now();
+      // cancelled (or timed out) while uploading: read no further
+      if (store.isFinished(await store.status(id))) throw new JobEndedDuringUpload();
       if (batch.length) {
         // the hourly domain quota, batch by batch: an upload over it stops where it went over
         if (quotaSubject !== undefined && deps.quota) await deps.quota.admitDomains(quotaSubject, batch.length);
@@ -162,6 +166,11 @@ export function createBulkStreamStart(deps: BulkStreamDeps) {
       }
       await flush(true);
     } catch (error) {
+      if (error instanceof JobEndedDuringUpload) {
+        // the rest of the body is not read; the job keeps its final state
+        job = (await store.snapshot(id)) ?? job;
+        return { job, total, rejected, rejectedCount, duplicates };
+      }
       if (error instanceof InputError) throw error;
       if (error instanceof QuotaError) {
         await fail(id, 'upload_incomplete', `Over the hourly domain quota after ${total} domains: the rest of the upload was refused.`).catch(() => {});
