@@ -27,6 +27,13 @@ describe('estimateCost', () => {
     expect(estimate('{ bulkScan(id: "a") { errors { code } } }').rows).toBe(1 + DEFAULT_COST_WEIGHTS.maxBulk);
   });
 
+  it('a full-size job with its rejected entries fits the default limits (the list pays for them)', () => {
+    const d = Array.from({ length: 10_000 }, (_, i) => `d${i}.com`);
+    const { rows, cost } = estimate('mutation($d: [String!]!) { startBulkScan(domains: $d) { total rejected { input error } job { id } } }', { d });
+    expect(rows).toBe(1 + 1 + 1);
+    expect(cost).toBe(DEFAULT_COST_WEIGHTS.job + 10_000 + rows);
+  });
+
   it('prices a scanDomain as one scan and a startBulkScan per domain in its list', () => {
     const scans = estimate(`mutation { ${Array.from({ length: 1000 }, (_, i) => `s${i}: scanDomain(domain: "a.com") { domain }`).join(' ')} }`);
     expect(scans.cost).toBe(1000 * (DEFAULT_COST_WEIGHTS.scan + 1));

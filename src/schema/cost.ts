@@ -5,9 +5,10 @@
  *
  * - `rows`: an upper bound of the objects the response can hold. A field with a `first`
  *   argument holds that many of its children (capped at the page maximum, 1000; the default
- *   `first` when it is left out); a list without one holds its known bound (a job's errors and a
- *   bulk payload's rejected entries: up to the largest bulk list; a lead's history: 100;
- *   anything else: 100). Scalars cost nothing: rows, not columns, fill memory.
+ *   `first` when it is left out); a list without one holds its known bound (a job's errors: up
+ *   to the largest bulk list; a lead's history: 100; anything else: 100; a bulk payload's
+ *   rejected entries are paid by the domains sent). Scalars cost nothing: rows, not columns,
+ *   fill memory.
  * - `cost`: rows plus the work the request starts: a `scanDomain` is one real scan
  *   ({@link CostWeights.scan}), a `startBulkScan` one job ({@link CostWeights.job}) plus one
  *   per domain in its list. So 1000 aliased `scanDomain`, or 20 aliased `startBulkScan` of 500
@@ -51,8 +52,9 @@ function listBound(coordinate: string, weights: CostWeights): number {
     case 'BulkScanPage.items':
       return 1; // the page field's `first` already counted them
     case 'BulkScan.errors':
-    case 'StartBulkScanPayload.rejected':
       return weights.maxBulk;
+    case 'StartBulkScanPayload.rejected':
+      return 1; // no longer than the list sent, whose domains the mutation already pays for
     case 'LeadWithHistory.history':
       return 100; // the repository's history limit
     default:
