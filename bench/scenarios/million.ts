@@ -5,7 +5,7 @@
  * 1. upload with no worker running: submit time, API RSS every 200 ms during the upload (peak,
  *    spread), Redis bytes per queued domain (MEMORY USAGE over the job's keys and its queued
  *    BullMQ units, so other users of the shared Redis do not count);
- * 2. `--million-workers` (default 4; 0: upload only) workers start: time to the first result, end-to-end time,
+ * 2. `--million-workers` (default 0 = upload only; `--quick` 2) workers start: time to the first result, end-to-end time,
  *    domains/s per worker;
  * 3. fairness: while the big job runs, a 10-domain job; its time against the same job alone
  *    once the big one is done.
