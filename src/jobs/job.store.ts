@@ -125,6 +125,7 @@ declare module 'ioredis' {
     scoutStart(meta: string, now: string): Result<number, Context>;
     scoutFinish(meta: string, done: string, results: string, errors: string, domains: string, partial: string, seen: string, status: string, now: string, error: string, ttl: number): Result<number, Context>;
     scoutAdvance(round: string, priority: number): Result<number, Context>;
+    scoutRound(round: string, prioritized: string, wait: string, active: string): Result<number, Context>;
     scoutUnit(domains: string, done: string, partial: string, from: number, to: number): Result<[string[], (string | null)[], (string | null)[]], Context>;
     scoutSeal(meta: string, done: string, results: string, errors: string, domains: string, partial: string, seen: string, now: string, timeoutAt: string, ttl: number, lifetime: number): Result<number, Context>;
   }
@@ -149,6 +150,11 @@ export function createJobStore(redis: Redis, options: JobStoreOptions) {
   redis.defineCommand('scoutFinish', { numberOfKeys: 7, lua: FINISH_SCRIPT });
   redis.defineCommand('scoutUnit', { numberOfKeys: 3, lua: UNIT_SCRIPT });
   redis.defineCommand('scoutSeal', { numberOfKeys: 7, lua: SEAL_SCRIPT });
+  redis.defineCommand('scoutRound', {
+    numberOfKeys: 4,
+    lua: `if redis.call('ZCARD', KEYS[2]) == 0 and redis.call('LLEN', KEYS[3]) == 0 and redis.call('LLEN', KEYS[4]) == 0 then redis.call('SET', KEYS[1], '0') return 0 end
+return tonumber(redis.call('GET', KEYS[1]) or '0')`,
+  });
   redis.defineCommand('scoutAdvance', { numberOfKeys: 1, lua: `if tonumber(redis.call('GET', KEYS[1]) or '0') < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end return 0` });
 
   const keys = (id: string) => {
@@ -169,6 +175,8 @@ export function createJobStore(redis: Redis, options: JobStoreOptions) {
     const k = keys(id);
     return [k.meta, k.done, k.results, k.errors, k.domains, k.partial, k.seen] as const;
   };
+  // beside the BullMQ keys (one hash slot), which the round script reads
+  const roundKey = `{${prefix}}:sched:round`;
   const lifetimeOf = (timeoutAt: Date) => Math.ceil((timeoutAt.getTime() - Date.now()) / 1000) + ttlSeconds;
 
   function toSnapshot(id: string, h: Record<string, string>, now = Date.now()): JobSnapshot {
@@ -281,14 +289,19 @@ export function createJobStore(redis: Redis, options: JobStoreOptions) {
       await write.exec();
     },
 
-    /** Fair sharing (see queue.ts): the round being served; a new job's first unit is queued just after it. */
+    /**
+     * Fair sharing (see queue.ts): the round being served; a new job's first unit is queued just
+     * after it. With no unit queued or running the rounds start again from 0 (BullMQ priorities
+     * end at 2 097 151).
+     */
     async currentRound(): Promise<number> {
-      return Number((await redis.get(`${prefix}:sched:round`)) ?? 0);
+      const bull = `{${prefix}}:bull:domain-scan`;
+      return Number(await redis.scoutRound(roundKey, `${bull}:prioritized`, `${bull}:wait`, `${bull}:active`));
     },
 
     /** A worker took a unit of round `priority`: move the served round forward (never back). */
     async advanceRound(priority: number): Promise<void> {
-      await redis.scoutAdvance(`${prefix}:sched:round`, priority);
+      await redis.scoutAdvance(roundKey, priority);
     },
 
     /** pending -> running when a worker picks up the job's first domain. */
