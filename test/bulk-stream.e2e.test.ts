@@ -96,6 +96,21 @@ describe('streaming bulk submission', () => {
     expect((await finished(body.data.startBulkScanUpload.job.id)).processed).toBe(60);
   });
 
+  it('a GraphQL upload may be larger than the 2 MB body cap (multipart to /graphql: 64 MB)', async () => {
+    const form = new FormData();
+    form.append('operations', JSON.stringify({ query: 'mutation($f: File!) { startBulkScanUpload(file: $f) { total rejectedCount } }', variables: { f: null } }));
+    form.append('map', JSON.stringify({ 0: ['variables.f'] }));
+    // ~3 MB: 5 domains and 200 000 entries that are not domains (rejected, nothing queued)
+    const text = [...domains.slice(680, 685), ...Array.from({ length: 200_000 }, (_, i) => `not a domain ${i}`)].join('\n');
+    expect(text.length).toBeGreaterThan(2 * 1024 * 1024);
+    form.append('0', new Blob([text], { type: 'text/plain' }), 'list.txt');
+    const r = await stack.app.fetch(new Request('http://test/graphql', { method: 'POST', body: form, headers: { 'x-graphql-yoga-csrf': '1' } }));
+    expect(r.status).toBe(200);
+    const body = (await r.json()) as { data?: any; errors?: unknown };
+    expect(body.errors).toBeUndefined();
+    expect(body.data.startBulkScanUpload).toEqual({ total: 5, rejectedCount: 200_000 });
+  });
+
   it('a job cancelled while it uploads stops reading the upload and stays cancelled', async () => {
     let id = '';
     let release!: () => void;
