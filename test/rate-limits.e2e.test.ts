@@ -88,6 +88,8 @@ describe('budgets under load (two workers, each with its own simulator)', () => 
     SCOUT_WHOIS_RATE: String(WHOIS_RATE),
     SCOUT_RATE_SCOPE: scope,
     SCOUT_CONCURRENCY: '10',
+    // small units, so that both workers get a share of a 40-60-domain job
+    SCOUT_CHUNK_SIZE: '5',
   });
 
   /**
