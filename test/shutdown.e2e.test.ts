@@ -11,13 +11,19 @@ import { startSimulator, type Simulator } from '../src/sim/simulator.js';
 import { loadCorpus } from './helpers/corpus.js';
 import { simEnv } from './helpers/deps.js';
 import { expectEachDomainOnce, jobStatus, waitForEnd } from './helpers/job-outcome.js';
-import { freePort, http, spawnService, startApi, tempDir, waitForOutput, type ServiceProcess } from './helpers/processes.js';
+import { freePort, http, spawnService, startApi, tempDir as makeTempDir, waitForOutput, type ServiceProcess } from './helpers/processes.js';
 import { REDIS_URL, uniquePrefix } from './helpers/stack.js';
 
 const N = 40;
 const cases = generateCases(loadCorpus(), N);
 const domains = cases.map((c) => c.domain);
 const prefix = uniquePrefix('sigterm');
+const dirs: string[] = [];
+const tempDir = (name: string) => {
+  const dir = makeTempDir(name);
+  dirs.push(dir);
+  return dir;
+};
 const dataDir = tempDir('sigterm');
 const running: ServiceProcess[] = [];
 
@@ -28,7 +34,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const p of running) await p.kill().catch(() => {});
   await sim?.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
 const apiEnv = (port: number, extra: Record<string, string> = {}) => ({
@@ -107,8 +113,8 @@ describe('start-up refusals', () => {
     expect(await local.exited).toBe(0);
 
     // keys, or SCOUT_ALLOW_ANONYMOUS=1, allow any address: refused before, it gets past the check now
-    const keyed = spawnService('src/main.ts', { ...env, HOST: '0.0.0.0', SCOUT_API_KEYS: 'ops:0123456789abcdef0123', REDIS_URL: 'redis://127.0.0.1:1', SCOUT_REDIS_CONNECT_TIMEOUT_MS: '100' });
-    const anonymous = spawnService('src/main.ts', { ...env, HOST: '0.0.0.0', SCOUT_ALLOW_ANONYMOUS: '1', REDIS_URL: 'redis://127.0.0.1:1', SCOUT_REDIS_CONNECT_TIMEOUT_MS: '100' });
+    const keyed = spawnService('src/main.ts', { ...env, SCOUT_DATA_DIR: tempDir('bind-keyed'), HOST: '0.0.0.0', SCOUT_API_KEYS: 'ops:0123456789abcdef0123', REDIS_URL: 'redis://127.0.0.1:1', SCOUT_REDIS_CONNECT_TIMEOUT_MS: '100' });
+    const anonymous = spawnService('src/main.ts', { ...env, SCOUT_DATA_DIR: tempDir('bind-anonymous'), HOST: '0.0.0.0', SCOUT_ALLOW_ANONYMOUS: '1', REDIS_URL: 'redis://127.0.0.1:1', SCOUT_REDIS_CONNECT_TIMEOUT_MS: '100' });
     running.push(keyed, anonymous);
     for (const p of [keyed, anonymous]) {
       expect(await p.exited).toBe(2); // stopped later, by the unreachable Redis
