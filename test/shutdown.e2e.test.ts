@@ -5,6 +5,7 @@
  */
 import { rmSync } from 'node:fs';
 import net from 'node:net';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCases } from '../src/sim/sim.cases.js';
 import { startSimulator, type Simulator } from '../src/sim/simulator.js';
@@ -33,6 +34,17 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const p of running) await p.kill().catch(() => {});
+  // the job's keys in the shared Redis (this run's prefix only)
+  const redis = new Redis(REDIS_URL);
+  for (const pattern of [`${prefix}:*`, `{${prefix}}:*`]) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  }
+  await redis.quit();
   await sim?.close();
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
