@@ -4,8 +4,8 @@
  * domains run side by side through the worker's shared slots (SCOUT_CONCURRENCY domains in
  * flight per worker, whatever the number of units held); each domain: one scan with its
  * retries, the outcome recorded once, progress published. A unit still running after its time
- * slice starts no more domains: it queues the rest of its range behind the other jobs' units
- * (fair sharing) and ends once its domains in flight are done.
+ * slice starts no more domains: it queues the rest of its range behind the other jobs' units at
+ * once (fair sharing) and ends once its domains in flight are done.
  *
  * Transient failures are retried in place with jittered backoff (a retry must not queue behind
  * the rest of the job), the finished stages saved in the job's `partial` hash for the retry or
@@ -158,8 +158,25 @@ export function createDomainProcessor(deps: ProcessorDeps) {
     const sliceEnds = deps.continueUnit && deps.sliceMs ? Date.now() + deps.sliceMs : Infinity;
     // handing back needs somewhere to hand to: without continueUnit a stopping worker finishes its unit
     const stopping = deps.continueUnit ? (deps.isStopping ?? (() => false)) : () => false;
+    let handedOff: Promise<void> | undefined;
+    /**
+     * Slice over, or the worker is stopping: the domains not started yet go behind the other
+     * jobs at once, while the ones in flight finish here. Queued before this unit completes, so
+     * a crash loses nothing (a re-run of this unit skips what the done hash counts); queued
+     * without waiting for the slowest domain in flight, so no slot idles meanwhile.
+     */
+    const handOff = () => {
+      if (handedOff || next >= todo.length) return;
+      const from = todo[next].position;
+      next = todo.length;
+      handedOff = deps.continueUnit!({ jobId, start: from, count: start + count - from }, priority);
+    };
     const runner = async () => {
-      while (next < todo.length && unexpected === undefined && !signal?.aborted && Date.now() < sliceEnds && !stopping()) {
+      while (next < todo.length && unexpected === undefined && !signal?.aborted) {
+        if (Date.now() >= sliceEnds || stopping()) {
+          handOff();
+          break;
+        }
         const entry = todo[next++];
         const release = await slots.acquire(priority);
         try {
@@ -174,14 +191,9 @@ export function createDomainProcessor(deps: ProcessorDeps) {
     };
     // as many runners as the process has slots: each waits for a slot before its next domain
     await Promise.all(Array.from({ length: Math.min(todo.length, slots.size) }, runner));
+    if (handedOff) await handedOff;
     if (unexpected !== undefined) throw unexpected;
     if (signal?.aborted) throw new Error('unit aborted');
-    if (next < todo.length) {
-      // slice over, or the worker is stopping: the rest goes behind the other jobs (queued before
-      // this unit completes, so a crash loses nothing)
-      const from = todo[next].position;
-      await deps.continueUnit!({ jobId, start: from, count: start + count - from }, priority);
-    }
     return outcome;
   };
 }
