@@ -67,7 +67,17 @@ const localRedis = await findOrStartRedis(config.redisUrl, config.dataDir, (msg)
 const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: path.join(config.dataDir, 'pg') });
 logger.info({ engine: db.engine }, db.engine === 'pglite' ? `embedded database in ${path.join(config.dataDir, 'pg')}` : 'database: PostgreSQL');
 const runtime = await buildRuntime({ config, logger, redisUrl: localRedis.url, worker: config.runWorker, db });
-const app = createApp({ services: runtime.services, logger, apiKeys: config.apiKeys, miniUiDir: config.http.miniUiDir, health: runtime.health, graphql: config.graphql, maxBulk: config.jobs.maxBulk });
+const app = createApp({
+  services: runtime.services,
+  logger,
+  apiKeys: config.apiKeys,
+  corsOrigins: config.http.corsOrigins,
+  miniUiDir: config.http.miniUiDir,
+  maxBodyBytes: config.http.maxBodyBytes,
+  graphql: config.graphql,
+  maxBulk: config.jobs.maxBulk,
+  health: runtime.health,
+});
 handleRequest = app.handleNodeRequest;
 // a request line or headers over Node's 16 KB, or malformed HTTP: a JSON reason, not a bare status
 answerClientErrors(server);
