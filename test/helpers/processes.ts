@@ -38,7 +38,8 @@ export interface ServiceProcess {
 export function spawnService(entry: string, env: Record<string, string | undefined>): ServiceProcess {
   const clean: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' };
   for (const [k, v] of Object.entries(env)) if (v !== undefined) clean[k] = v;
-  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), [entry], { cwd: ROOT, env: clean, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  // node with tsx's loader, not the tsx CLI: no relaying parent process between a signal and the service
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: ROOT, env: clean, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
