@@ -4,6 +4,16 @@ import { BudgetExhaustedError, createIoBudget } from './io-budget.js';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('createIoBudget', () => {
+  it('a sliver of a few milliseconds left counts as spent (a timer that fired early costs no extra attempt)', () => {
+    const budget = createIoBudget(600);
+    budget.charge(597);
+    expect(budget.remainingMs).toBe(0);
+    expect(() => budget.throwIfExhausted()).toThrow(BudgetExhaustedError);
+    const roomy = createIoBudget(600);
+    roomy.charge(500);
+    expect(roomy.remainingMs).toBe(100);
+  });
+
   it('charges only the time spent inside steps, not the time between them', async () => {
     const budget = createIoBudget(300);
     await budget.spend(() => sleep(20));

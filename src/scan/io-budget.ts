@@ -20,6 +20,12 @@ export interface ChargeableBudget {
   charge(ms: number): void;
 }
 
+/**
+ * Less than this left counts as spent: no upstream answers that fast, and a timer may fire a
+ * little early, leaving a sliver that would cost one more attempt for nothing.
+ */
+const MIN_USEFUL_MS = 5;
+
 export class BudgetExhaustedError extends Error {
   constructor(readonly budgetMs: number) {
     super(`time budget of ${budgetMs} ms used up`);
@@ -37,7 +43,8 @@ export function createIoBudget(budgetMs: number, outer?: AbortSignal, parent?: C
   const bindingLimitMs = () => (parent && parent.remainingMs < budgetMs - spent ? parent.budgetMs : budgetMs);
   return {
     get remainingMs() {
-      return Math.max(0, Math.min(budgetMs - spent, parent ? parent.remainingMs : Infinity));
+      const left = Math.min(budgetMs - spent, parent ? parent.remainingMs : Infinity);
+      return left < MIN_USEFUL_MS ? 0 : left;
     },
     charge(ms: number) {
       spent += ms;
