@@ -4,7 +4,6 @@
  * operations, and with the `X-API-Key` header ready in the headers editor when keys are on (the
  * key the dashboard stored in this browser, else a placeholder).
  */
-import { renderGraphiQL as renderBundled } from '@graphql-yoga/render-graphiql';
 import type { GraphiQLOptions } from 'graphql-yoga';
 
 const SCAN = `# Scan one domain now (a URL or an e-mail address works too)
@@ -99,14 +98,16 @@ function withStoredKey(page: string): string {
 }
 
 /**
- * The bundled page is ~9 MB of inlined scripts: render it once per distinct option set, not on
- * every visit.
+ * The bundled page is ~9 MB of inlined scripts: its module is loaded on the first visit (it
+ * costs ~50 MB of RSS, which a process nobody opens GraphiQL on should not carry), and the page
+ * is rendered once per distinct option set, not on every visit.
  */
 const rendered = new Map<string, string>();
-export function renderGraphiQL(options?: GraphiQLOptions): string {
+export async function renderGraphiQL(options?: GraphiQLOptions): Promise<string> {
   const key = JSON.stringify(options ?? {});
   let page = rendered.get(key);
   if (page === undefined) {
+    const { renderGraphiQL: renderBundled } = await import('@graphql-yoga/render-graphiql');
     page = withStoredKey(renderBundled(options));
     if (rendered.size > 8) rendered.clear();
     rendered.set(key, page);
