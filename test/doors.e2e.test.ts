@@ -226,6 +226,10 @@ describe('quotas per key, shared by REST and GraphQL', () => {
     const second = await raw(anonymous.base, 'POST', '/scan/bulk', list);
     expect(second.status).toBe(429);
     expect(second.body.quota).toBe('jobs_per_minute');
+    // a bulk rescan is a bulk job too: the same budget, not a way around it
+    const rescan = await raw(anonymous.base, 'POST', `/scan/bulk/rescan?domain_list=${domains.slice(0, 2).join(',')}`);
+    expect(rescan.status).toBe(429);
+    expect(rescan.body.quota).toBe('jobs_per_minute');
     // another address (an in-process caller is 'local') has its own budget
     const local = await anonymous.stack.app.fetch(new Request('http://local/scan/bulk', { method: 'POST', headers: { 'content-type': 'application/json' }, body: list }));
     expect(local.status).toBe(200);

@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import busboy from 'busboy';
 import type { Context } from 'hono';
-import { ownerOf } from '../auth/principal.js';
+import { ownerOf, quotaSubject } from '../auth/principal.js';
 import type { AppEnv } from '../http/app-env.js';
 import { InputError, StateError } from '../services/input.errors.js';
 import type { CsvIngestResult } from '../services/csv-ingest.service.js';
@@ -124,6 +124,8 @@ export function registerIngestRoutes(app: OpenAPIHono<AppEnv>, services: Service
       autoScan: parseBool(query.data.auto_scan, !versioned),
       autoDetectColumns: parseBool(query.data.auto_detect_columns, false),
       submittedBy: ownerOf(c.get('principal')),
+      // an auto_scan job is a bulk job like any other: the caller's quotas apply
+      quotaSubject: quotaSubject(c.get('principal')),
     };
     const result = await readUpload(c, (file) => csvIngest.ingest(file, options));
     return c.json(

@@ -3,7 +3,7 @@
  * registered first, so `bulk` is never taken for a domain (nor `rescan` for a job id).
  */
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
-import { ownerOf } from '../auth/principal.js';
+import { ownerOf, quotaSubject } from '../auth/principal.js';
 import type { AppEnv } from '../http/app-env.js';
 import { InputError } from '../services/input.errors.js';
 import type { Services } from '../services/services.js';
@@ -40,7 +40,8 @@ const rescanRoute = createRoute({
 export function registerRescanRoutes(app: OpenAPIHono<AppEnv>, services: Services) {
   app.openapi(bulkRescanRoute, async (c) => {
     const { domain_list } = c.req.valid('query');
-    const started = await services.oldClients.rescan.rescanMany(domain_list, ownerOf(c.get('principal')));
+    const principal = c.get('principal');
+    const started = await services.oldClients.rescan.rescanMany(domain_list, ownerOf(principal), quotaSubject(principal));
     return c.json({ job_id: started.job.id, status: 'pending' as const, total: started.total, message: 'Bulk rescan job created' }, 200);
   });
 
@@ -48,7 +49,7 @@ export function registerRescanRoutes(app: OpenAPIHono<AppEnv>, services: Service
     const { domain } = c.req.valid('param');
     let r;
     try {
-      r = await services.oldClients.rescan.rescan(domain, c.req.raw.signal);
+      r = await services.oldClients.rescan.rescan(domain, c.req.raw.signal, quotaSubject(c.get('principal')));
     } catch (error) {
       if (error instanceof InputError) return c.json({ detail: 'Invalid domain format' }, 400);
       throw error;

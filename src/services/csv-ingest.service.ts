@@ -16,6 +16,8 @@ export interface CsvIngestOptions {
   /** Find the domain (and company) column by content when the header does not name one. */
   autoDetectColumns: boolean;
   submittedBy?: string | null;
+  /** The caller a door ingests for: an auto_scan job counts against its bulk quotas. */
+  quotaSubject?: string;
 }
 
 export interface CsvIngestResult {
@@ -189,7 +191,7 @@ export function createCsvIngestService(deps: CsvIngestDeps) {
         errors.push(`${toScan.size - deps.maxBulk} domains over the bulk limit of ${deps.maxBulk} (SCOUT_MAX_BULK) were ingested but not queued for scanning`);
       }
       if (options.autoScan && toScan.size > 0) {
-        const started = await deps.bulk.start([...toScan].slice(0, deps.maxBulk), options.submittedBy ?? null);
+        const started = await deps.bulk.start([...toScan].slice(0, deps.maxBulk), options.submittedBy ?? null, options.quotaSubject);
         jobId = started.job.id;
         scanned = started.total;
       } else {

@@ -37,9 +37,10 @@ export function createRescanService(deps: RescanDeps) {
   return {
     /**
      * Rescan one domain. A scan that fails is an answer (`success: false`), not an error.
-     * @throws InputError for an invalid domain
+     * `quotaSubject`: the caller a door scans for (one domain of its hourly quota), as for scans.
+     * @throws InputError for an invalid domain; QuotaError over the caller's quota
      */
-    async rescan(input: string, signal?: AbortSignal): Promise<RescanResult> {
+    async rescan(input: string, signal?: AbortSignal, quotaSubject?: string): Promise<RescanResult> {
       const normalized = normalizeDomain(input);
       if (!normalized.ok) throw new InputError(normalized.error, [{ loc: ['path', 'domain'], msg: normalized.error, type: 'value_error.domain' }]);
       const { domain } = normalized;
@@ -47,7 +48,7 @@ export function createRescanService(deps: RescanDeps) {
       const previous = await deps.latestScan(domain);
       let lead: Lead;
       try {
-        lead = await deps.singleScan.scan(domain, signal);
+        lead = await deps.singleScan.scan(domain, signal, quotaSubject);
       } catch (error) {
         if (!(error instanceof ScanError)) throw error;
         const message = `${error.code}: ${error.message}`;
@@ -68,15 +69,16 @@ export function createRescanService(deps: RescanDeps) {
 
     /**
      * Start a bulk rescan of a comma-separated list.
+     * `quotaSubject`: the caller a door starts the job for (the bulk quotas apply).
      * @throws StateError (REST 400) for a missing or empty list, no valid domain, or over 1000
      */
-    async rescanMany(list: string | undefined, submittedBy: string | null = null) {
+    async rescanMany(list: string | undefined, submittedBy: string | null = null, quotaSubject?: string) {
       const entries = (list ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
       if (entries.length === 0) throw new StateError('domain_list parameter is required');
       const { domains } = normalizeDomainList(entries);
       if (domains.length === 0) throw new StateError('No valid domains provided');
       if (domains.length > MAX_BULK_RESCAN) throw new StateError(`Maximum ${MAX_BULK_RESCAN} domains per bulk rescan`);
-      return deps.bulk.start(domains, submittedBy);
+      return deps.bulk.start(domains, submittedBy, quotaSubject);
     },
   };
 }
