@@ -10,6 +10,7 @@ import type { IngestJob } from '../store/companies.repository.js';
 import type { BulkScanService } from './bulk-scan.service.js';
 import { resolveCompany, type CompaniesService, type ResolvedCompany } from './companies.service.js';
 import { StateError } from './input.errors.js';
+import { MAX_LINE_CHARS } from '../upload/entries.js';
 
 export interface CsvIngestOptions {
   autoScan: boolean;
@@ -108,14 +109,18 @@ export function createCsvIngestService(deps: CsvIngestDeps) {
      */
     async ingest(file: Readable, options: CsvIngestOptions): Promise<CsvIngestResult> {
       const parser = file.pipe(
-        parse({ bom: true, delimiter: [',', ';', '\t'], relax_column_count: true, relax_quotes: true, skip_empty_lines: true, trim: true }),
+        // a record longer than MAX_LINE_CHARS is a parse error (400), not a string grown until the heap gives out
+        parse({ bom: true, delimiter: [',', ';', '\t'], max_record_size: MAX_LINE_CHARS, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, trim: true }),
       );
       file.on('error', (error) => parser.destroy(error));
       const errors: string[] = [];
       let rejected = 0;
       let totalRows = 0;
       let ingested = 0;
+      // at most SCOUT_MAX_BULK domains are held for the job (the upload itself has no size cap);
+      // the valid rows past that are only counted
       const toScan = new Set<string>();
+      let overBulk = 0;
       let batch: (ResolvedCompany & { ok: true })[] = [];
       let columns: ColumnMap | null = null;
       let rowNumber = 0;
@@ -142,7 +147,10 @@ export function createCsvIngestService(deps: CsvIngestDeps) {
           return;
         }
         batch.push(resolved);
-        toScan.add(resolved.domain);
+        if (options.autoScan) {
+          if (toScan.size < deps.maxBulk) toScan.add(resolved.domain);
+          else if (!toScan.has(resolved.domain)) overBulk++;
+        }
         if (batch.length >= BATCH) await flush();
       };
 
@@ -187,11 +195,11 @@ export function createCsvIngestService(deps: CsvIngestDeps) {
       const createdAt = now().toISOString();
       let jobId: string;
       let scanned = 0;
-      if (options.autoScan && toScan.size > deps.maxBulk) {
-        errors.push(`${toScan.size - deps.maxBulk} domains over the bulk limit of ${deps.maxBulk} (SCOUT_MAX_BULK) were ingested but not queued for scanning`);
+      if (overBulk > 0) {
+        errors.push(`${overBulk} domains over the bulk limit of ${deps.maxBulk} (SCOUT_MAX_BULK) were ingested but not queued for scanning`);
       }
       if (options.autoScan && toScan.size > 0) {
-        const started = await deps.bulk.start([...toScan].slice(0, deps.maxBulk), options.submittedBy ?? null, options.quotaSubject);
+        const started = await deps.bulk.start([...toScan], options.submittedBy ?? null, options.quotaSubject);
         jobId = started.job.id;
         scanned = started.total;
       } else {

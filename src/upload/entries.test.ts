@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvEntries, entriesOf, lines, multipartEntries, ndjsonEntries, streamFormatOf, textEntries, UnreadableEntry } from './entries.js';
+import { csvEntries, entriesOf, lines, MAX_LINE_CHARS, multipartEntries, ndjsonEntries, streamFormatOf, textEntries, UnreadableEntry } from './entries.js';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 /** The text cut into chunks of `n` bytes (cuts through lines and multi-byte characters). */
@@ -28,6 +28,22 @@ describe('lines', () => {
   it('splits on LF and CRLF across chunk cuts, drops a BOM and blank lines, keeps multi-byte characters whole', async () => {
     const text = '\ufeffmünchen.de\r\n\r\nexample.com\nlast.org';
     for (const n of [1, 2, 3, 7, 1000]) expect(await collect(lines(chunked(text, n)))).toEqual(['münchen.de', 'example.com', 'last.org']);
+  });
+
+  it('cuts an over-long line at MAX_LINE_CHARS and skips its rest, holding no more than that (a body with no newline)', async () => {
+    const long = 'x'.repeat(MAX_LINE_CHARS * 3 + 17);
+    async function* body() {
+      yield bytes('a.com\n');
+      for (let i = 0; i < long.length; i += 5000) yield bytes(long.slice(i, i + 5000));
+      yield bytes('\nb.com\n');
+      // the last line has no newline and never ends
+      for (let i = 0; i < 50; i++) yield bytes('y'.repeat(10_000));
+    }
+    const out = await collect(lines(body()));
+    expect(out.map((l) => l.length)).toEqual([5, MAX_LINE_CHARS, 5, MAX_LINE_CHARS]);
+    expect(out[2]).toBe('b.com');
+    // within one chunk too
+    expect((await collect(lines(chunked(`${long}\nc.com`, 1_000_000)))).map((l) => l.length)).toEqual([MAX_LINE_CHARS, 5]);
   });
 });
 
@@ -88,5 +104,11 @@ describe('multipartEntries', () => {
     form.append('note', 'no file');
     const request = new Request('http://x/', { method: 'POST', body: form });
     await expect(collect(multipartEntries(request.body as never, request.headers.get('content-type')!))).rejects.toThrow(/no file field/);
+  });
+});
+
+describe('csvEntries bound', () => {
+  it('a record over MAX_LINE_CHARS is an error, not a string grown without end', async () => {
+    await expect(collect(csvEntries(chunked(`domain\n"${'x'.repeat(MAX_LINE_CHARS + 10)}`, 4096)))).rejects.toThrow(/max_record_size|record/i);
   });
 });

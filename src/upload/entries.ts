@@ -41,11 +41,21 @@ export function streamFormatOf(contentType: string | undefined | null): StreamFo
 
 const ENTRY_FIELDS = ['domain', 'website', 'url', 'email'];
 
+/**
+ * Longest line (and CSV record) read, in characters: no valid entry comes near it, and a body
+ * with no newline at all must not grow one string until the heap gives out (streamed doors are
+ * exempt from the byte cap). A longer line is cut here (the entry is then rejected as invalid)
+ * and the rest of it, up to its newline, is skipped.
+ */
+export const MAX_LINE_CHARS = 64 * 1024;
+
 /** Lines of a byte stream (\n or \r\n), the last one without its newline; blank lines skipped. */
 export async function* lines(source: ByteSource): AsyncGenerator<string> {
   const decoder = new TextDecoder('utf-8');
   let rest = '';
   let first = true;
+  // the tail of an over-long line is being skipped, up to its newline
+  let skipping = false;
   for await (const chunk of source) {
     rest += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
     if (first && rest.length) {
@@ -56,14 +66,20 @@ export async function* lines(source: ByteSource): AsyncGenerator<string> {
     let from = 0;
     while (nl >= 0) {
       const line = rest.slice(from, nl).replace(/\r$/, '');
-      if (line.trim()) yield line;
+      if (skipping) skipping = false;
+      else if (line.trim()) yield line.length > MAX_LINE_CHARS ? line.slice(0, MAX_LINE_CHARS) : line;
       from = nl + 1;
       nl = rest.indexOf('\n', from);
     }
     rest = rest.slice(from);
+    if (rest.length > MAX_LINE_CHARS) {
+      if (!skipping) yield rest.slice(0, MAX_LINE_CHARS);
+      skipping = true;
+      rest = '';
+    }
   }
   rest += decoder.decode();
-  if (rest.trim()) yield rest.replace(/\r$/, '');
+  if (!skipping && rest.trim()) yield rest.replace(/\r$/, '').slice(0, MAX_LINE_CHARS);
 }
 
 export async function* textEntries(source: ByteSource): AsyncGenerator<RawEntry> {
@@ -90,7 +106,7 @@ export async function* ndjsonEntries(source: ByteSource): AsyncGenerator<RawEntr
 }
 
 export async function* csvEntries(source: ByteSource): AsyncGenerator<RawEntry> {
-  const parser = parseCsv({ bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, trim: true });
+  const parser = parseCsv({ bom: true, max_record_size: MAX_LINE_CHARS, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, trim: true });
   const input = Readable.from(source);
   input.on('error', (error) => parser.destroy(error));
   input.pipe(parser);
