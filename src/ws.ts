@@ -1,5 +1,5 @@
 /** GraphQL over WebSocket (`graphql-ws` protocol) on the same /graphql path, through yoga's envelop. */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { GraphQLError, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -26,11 +26,32 @@ function socketSignal(socket: WebSocket): AbortSignal {
   return signal;
 }
 
+/**
+ * Whether a browser page may open a socket: CORS does not cover WebSockets, so without this any
+ * page a user opens could run mutations on a keyless API on localhost. A request with no
+ * `Origin` (not a browser), from the API's own origin, or from SCOUT_CORS_ORIGINS passes.
+ */
+export function allowedSocketOrigin(origin: string | undefined, host: string | undefined, allowList: readonly string[]): boolean {
+  if (!origin) return true;
+  if (allowList.includes(origin)) return true;
+  try {
+    return host !== undefined && new URL(origin).host === host.toLowerCase();
+  } catch {
+    return false;
+  }
+}
+
 /** The principal of a socket, set once its `connection_init` passed the key check. */
 const socketPrincipals = new WeakMap<WebSocket, Principal>();
 
-export function attachWebSocket(server: Server, app: App, apiKeys: ApiKey[] = []) {
-  const wss = new WebSocketServer({ server, path: app.yoga.graphqlEndpoint });
+export function attachWebSocket(server: Server, app: App, apiKeys: ApiKey[] = [], corsOrigins: readonly string[] = []) {
+  const wss = new WebSocketServer({
+    server,
+    path: app.yoga.graphqlEndpoint,
+    // another site's page is refused at the upgrade (403), before any message
+    verifyClient: ({ origin, req }: { origin?: string; req: IncomingMessage }, done: (ok: boolean, status?: number, reason?: string) => void) =>
+      allowedSocketOrigin(origin, req.headers.host, corsOrigins) ? done(true) : done(false, 403, 'Origin not allowed (SCOUT_CORS_ORIGINS)'),
+  });
   const match = createKeyMatcher(apiKeys);
   const disposable = useServer(
     {

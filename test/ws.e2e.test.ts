@@ -164,3 +164,26 @@ describe('subscriptions over WebSocket', () => {
     expect(results[0].errors?.[0].extensions?.code).toBe('NOT_FOUND');
   }, 10_000);
 });
+
+describe('the WebSocket door and browser origins', () => {
+  /** The upgrade's answer: 101 (opened) or the HTTP status it was refused with. */
+  const upgrade = (headers: Record<string, string>) =>
+    new Promise<number>((resolve, reject) => {
+      const socket = new WebSocket(`${base.replace('http', 'ws')}/graphql`, 'graphql-transport-ws', { headers });
+      socket.once('open', () => {
+        socket.close();
+        resolve(101);
+      });
+      socket.once('unexpected-response', (_req, res) => {
+        resolve(res.statusCode ?? 0);
+        socket.terminate();
+      });
+      socket.once('error', reject);
+    });
+
+  it("another site's page cannot open a socket (CORS does not cover WebSockets); the API's own origin and non-browser clients can", async () => {
+    expect(await upgrade({ origin: 'https://evil.example' })).toBe(403);
+    expect(await upgrade({ origin: base })).toBe(101);
+    expect(await upgrade({})).toBe(101);
+  });
+});
