@@ -44,6 +44,13 @@ describe('estimateCost', () => {
     expect(bulks.rows).toBe(20);
   });
 
+  it('prices a startBulkScanUpload as one job (its domains are counted by the quotas as they arrive)', () => {
+    const one = estimate('mutation($f: File!) { startBulkScanUpload(file: $f) { total } }', { f: 'file' });
+    expect(one.cost).toBe(DEFAULT_COST_WEIGHTS.job + one.rows);
+    const many = estimate(`mutation($f: File!) { ${Array.from({ length: 15 }, (_, i) => `u${i}: startBulkScanUpload(file: $f) { total }`).join(' ')} }`, { f: 'file' });
+    expect(many.cost).toBe(15 * (DEFAULT_COST_WEIGHTS.job + 1));
+  });
+
   it('skips what @skip / @include leave out', () => {
     expect(estimate('query($no: Boolean!) { leads(first: 1000) @include(if: $no) { items { domain } } }', { no: false }).rows).toBe(0);
   });

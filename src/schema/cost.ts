@@ -76,6 +76,8 @@ function estimator(withWork: boolean, weights: CostWeights): ComplexityEstimator
       const domains = Array.isArray(args.domains) ? args.domains.length : weights.maxBulk;
       work = weights.job + weights.domain * domains;
     }
+    // an upload is one job too; its domains are unknown until the file is read (the quotas count them then)
+    if (withWork && coordinate === 'Mutation.startBulkScanUpload') work = weights.job;
     if (!isCompositeType(getNamedType(field.type))) return work;
     if ('first' in args) return work + 1 + pageOf(args.first, weights) * childComplexity;
     if (isListType(getNullableType(field.type))) return work + listBound(coordinate, weights) * (1 + childComplexity);
