@@ -23,8 +23,9 @@ if (!db) {
   logger.warn('DATABASE_URL is unset: this worker keeps results in Redis only; the API process that owns the embedded database stores each job when it finishes. Set DATABASE_URL (PostgreSQL) to write leads from this worker directly.');
 }
 const runtime = await buildRuntime({ config, logger, redisUrl, worker: true, db });
-// /metrics and /healthz/{live,ready} of this worker on its own port
-const metricsServer = config.metricsPort === undefined ? undefined : await startMetricsServer({ port: config.metricsPort, checks: runtime.health });
+// /metrics and /healthz/{live,ready} of this worker on its own port, bound to HOST like the API
+// (127.0.0.1 by default: it has no key check)
+const metricsServer = config.metricsPort === undefined ? undefined : await startMetricsServer({ port: config.metricsPort, host: config.host, checks: runtime.health });
 if (metricsServer) logger.info({ port: metricsServer.port }, `worker metrics on http://localhost:${metricsServer.port}/metrics`);
 logger.info({ concurrency: config.limits.concurrency, rateScope: config.limits.scope, pid: process.pid }, 'worker started');
 
