@@ -1,15 +1,12 @@
 /** `POST /scan/domain`: scan one domain now (spec/api.md). */
-import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { quotaSubject } from '../auth/principal.js';
 import type { AppEnv } from '../http/app-env.js';
 import { missingField } from '../services/input.errors.js';
 import type { Services } from '../services/services.js';
 import { LeadSchema, ScanFailureBodySchema } from './lead.schemas.js';
 import { commonResponses, jsonContent } from './rest.schemas.js';
-
-export const ScanDomainRequestSchema = z
-  .object({ domain: z.unknown().openapi({ type: 'string', example: 'example.com' }) })
-  .openapi('ScanDomainRequest');
+import { ScanDomainRequestSchema } from './scan.schemas.js';
 
 const scanDomainRoute = createRoute({
   method: 'post',
