@@ -2,6 +2,7 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { canView, viewerOf } from '../auth/principal.js';
 import type { AppEnv } from '../http/app-env.js';
+import { isJobId } from '../jobs/job-id.js';
 import type { JobSnapshot } from '../jobs/job.types.js';
 import type { ScanFailure } from '../scan/scan.errors.js';
 import { truncateForEcho } from '../services/input.errors.js';
@@ -14,8 +15,6 @@ import type { z } from '@hono/zod-openapi';
 
 type UploadJob = z.infer<typeof UploadJobSchema>;
 
-/** Job ids: UUIDs (older ones 32 hex digits). */
-const JOB_ID_SHAPE = /^[0-9A-Za-z-]{1,64}$/;
 
 const jobRoute = createRoute({
   method: 'get',
@@ -82,7 +81,7 @@ export function registerJobRoutes(app: OpenAPIHono<AppEnv>, services: Services) 
   app.openapi(jobRoute, async (c) => {
     const { job_id } = c.req.valid('param');
     // an id no job can have (NUL, "%", 1 MB) is unknown without asking the database
-    if (!JOB_ID_SHAPE.test(job_id)) return c.json({ detail: `Job ${truncateForEcho(job_id, 80)} not found` }, 404);
+    if (!isJobId(job_id)) return c.json({ detail: `Job ${truncateForEcho(job_id, 80)} not found` }, 404);
     const viewer = viewerOf(c.get('principal'));
     const found = await services.oldClients.ingestJob(job_id);
     // another key's upload reads as unknown, like another key's bulk job

@@ -17,9 +17,8 @@ import type { Lead } from '../scan/scan.types.js';
 import { canView, type Viewer } from '../auth/principal.js';
 import { InputError, NotFoundError, StateError, truncateForEcho } from './input.errors.js';
 import { createBulkStreamStart } from './bulk-stream.js';
+import { isJobId } from '../jobs/job-id.js';
 
-/** Job ids are UUIDs (older ones 32 hex digits): letters, digits and dashes. */
-const JOB_ID_PATTERN = /^[0-9A-Za-z-]{1,64}$/;
 
 export interface StartBulkResult {
   job: JobSnapshot;
@@ -110,7 +109,7 @@ export function createBulkScanService(deps: BulkScanDeps) {
    */
   async function find(id: string, viewer: Viewer): Promise<JobSnapshot> {
     // an id no job can have (NUL, "%", 1 MB) is unknown without asking Redis or the database
-    if (!JOB_ID_PATTERN.test(id)) throw new NotFoundError(`Job ${truncateForEcho(id, 80)} not found`);
+    if (!isJobId(id)) throw new NotFoundError(`Job ${truncateForEcho(id, 80)} not found`);
     const snapshot = (await store.snapshot(id)) ?? (await deps.archive?.snapshot(id)) ?? null;
     if (!snapshot || !canView(viewer, snapshot.submittedBy)) throw new NotFoundError(`Job ${id} not found`);
     return applyTimeout(snapshot);
