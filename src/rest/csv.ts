@@ -18,7 +18,3 @@ export function leadsToCsvRows(leads: readonly Lead[]): string {
   for (const lead of leads) out += `${LEAD_FIELDS.map((field) => cell(lead[field])).join(',')}\r\n`;
   return out;
 }
-
-export function leadsToCsv(leads: readonly Lead[]): string {
-  return CSV_HEADER + leadsToCsvRows(leads);
-}
