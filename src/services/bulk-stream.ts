@@ -11,16 +11,12 @@
  * no-ops and its counters never move again.
  */
 import { randomUUID } from 'node:crypto';
-import type { Config } from '../config.js';
-import type { JobStore } from '../jobs/job.store.js';
 import type { JobSnapshot } from '../jobs/job.types.js';
-import type { createProgressPublisher } from '../jobs/progress.js';
-import type { Queues } from '../jobs/queue.js';
-import type { ResultSink } from '../jobs/result-sink.js';
 import { normalizeDomain } from '../scan/normalize.js';
 import { UnreadableEntry } from '../upload/entries.js';
 import { InputError } from './input.errors.js';
-import { QuotaError, type QuotaService } from './quota.service.js';
+import { QuotaError } from './quota.service.js';
+import type { BulkScanDeps } from './bulk-scan.service.js';
 
 export const REJECTED_LISTED = 100;
 const BATCH = 2000;
@@ -36,17 +32,10 @@ export interface StreamStartResult {
   duplicates: number;
 }
 
-export interface BulkStreamDeps {
-  config: Config;
-  store: JobStore;
-  queues: Queues;
-  publisher: ReturnType<typeof createProgressPublisher>;
-  sink: ResultSink;
-  quota?: QuotaService;
-  now?: () => Date;
+/** The bulk service's own dependencies (less the archive), and how long a job of `total` domains may run. */
+export type BulkStreamDeps = Omit<BulkScanDeps, 'archive'> & {
   jobTimeoutMs: (total: number) => number;
-  onJobFinished?: (jobId: string) => Promise<void>;
-}
+};
 
 export class UploadIncompleteError extends Error {
   constructor(
