@@ -301,4 +301,24 @@ describe('body cap', () => {
     expect(small.status).toBe(422);
     expect((await fetch(`${keyed.base}/healthz`)).status).toBe(200);
   });
+
+  it('streamed uploads in every type the door reads are bounded by entries, not bytes; a look-alike type is capped', async () => {
+    const list = Array.from({ length: 6000 }, (_, i) => `stream-cap-${i}.com`);
+    const ndjson = list.map((d) => JSON.stringify(d)).join('\n');
+    expect(ndjson.length).toBeGreaterThan(MAX_BODY);
+    for (const type of ['application/x-ndjson', 'application/ndjson', 'application/jsonl']) {
+      const r = await fetch(`${keyed.base}/scan/bulk`, { method: 'POST', headers: { ...ALICE, 'content-type': type }, body: ndjson });
+      const body = (await r.json()) as { total: number; job_id: string };
+      expect(r.status, `${type}: ${JSON.stringify(body).slice(0, 300)}`).toBe(200);
+      expect(body.total, type).toBe(6000);
+      await fetch(`${keyed.base}/graphql`, {
+        method: 'POST',
+        headers: { ...ALICE, 'content-type': 'application/json' },
+        body: JSON.stringify({ query: 'mutation($id: ID!) { cancelBulkScan(id: $id) { status } }', variables: { id: body.job_id } }),
+      });
+    }
+    // a type no door streams is held to the byte cap
+    const lookAlike = await fetch(`${keyed.base}/scan/bulk`, { method: 'POST', headers: { ...ALICE, 'content-type': 'text/csv-like' }, body: ndjson });
+    expect(lookAlike.status).toBe(413);
+  });
 });
