@@ -4,7 +4,6 @@
  * a private redis-server (started here on a port of its own, so nothing else moves the figure).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pingRedis } from '../src/infra/redis.js';
@@ -12,18 +11,11 @@ import { createLogger } from '../src/logger.js';
 import { buildRuntime, type Runtime } from '../src/runtime.js';
 import { startSimulator, type Simulator } from '../src/sim/simulator.js';
 import { simConfig } from './helpers/deps.js';
+import { freePort } from './helpers/processes.js';
 import { waitFor } from './helpers/stack.js';
 
 const N = 20_000;
 const BOUND = 150;
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 let redisServer: ChildProcess;
 let url: string;
