@@ -30,11 +30,33 @@ export function normalizeName(name: string): string {
   return lower.endsWith('.') ? lower.slice(0, -1) : lower;
 }
 
+/** What the servers ask of the cases (one index, or layers of them). */
+export interface CaseIndex {
+  /** Records of an owner; undefined = not an owner. */
+  findOwner(name: string): OwnerData | undefined;
+  /**
+   * A name that owns nothing but has owners below it in the same case's domain
+   * (`_domainkey.acme.fr` when `selector1._domainkey.acme.fr` exists). Real DNS answers
+   * NOERROR/NODATA there, and RFC 8020 resolvers read NXDOMAIN as "nothing below exists".
+   */
+  isEmptyNonTerminal(name: string): boolean;
+  /** The fault on the closest owner at or above `name`, if any. */
+  findFault(name: string): FaultSite | undefined;
+  /** The case registering `domain` (lowercase), for WHOIS/RDAP. */
+  findCase(domain: string): SimCase | undefined;
+  /** Registration data of `domain`, if a case registers it. */
+  findWhois(domain: string): SimWhois | undefined;
+  /** TLDs of the loaded cases' domains, sorted (for the RDAP bootstrap file). */
+  tlds(): string[];
+  /** Number of distinct domains. */
+  readonly size: number;
+}
+
 /**
  * Index the cases. When two cases define the same owner or domain, the first one wins
  * (clones that share a provider host name carry identical records anyway).
  */
-export function createCaseIndex(cases: readonly SimCase[]) {
+export function createCaseIndex(cases: readonly SimCase[]): CaseIndex {
   const owners = new Map<string, OwnerData>();
   const faults = new Map<string, SimDnsFault>();
   const emptyNonTerminals = new Set<string>();
@@ -97,9 +119,6 @@ export function createCaseIndex(cases: readonly SimCase[]) {
     },
   };
 }
-
-/** The lookup tables of a simulator. */
-export type CaseIndex = ReturnType<typeof createCaseIndex>;
 
 function compileOwner(records: SimCase['zone'][string]): OwnerData {
   const data: OwnerData = {};

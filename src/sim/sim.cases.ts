@@ -109,11 +109,15 @@ export function generateCases(base: SimCase[], n: number, options: GenerateCases
   const out: SimCase[] = [];
   for (let i = 0; i < n; i++) {
     const template = pool[i % pool.length];
-    const [label, ...rest] = template.domain.toLowerCase().replace(/\.$/, '').split('.');
-    const name = rest.length ? `${label}-g${i}.${rest.join('.')}` : `${label}-g${i}`;
-    out.push(cloneCase(template, name));
+    out.push(cloneCase(template, generatedDomainName(template.domain, i)));
   }
   return out;
+}
+
+/** The name of generated case `i` cloned from a case of `templateDomain`: `acme.com.tr` -> `acme-g7.com.tr`. */
+export function generatedDomainName(templateDomain: string, i: number): string {
+  const [label, ...rest] = templateDomain.toLowerCase().replace(/\.$/, '').split('.');
+  return rest.length ? `${label}-g${i}.${rest.join('.')}` : `${label}-g${i}`;
 }
 
 /** Build the string rewriter of {@link cloneCase}. Exported for tests. */

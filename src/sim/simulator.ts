@@ -4,6 +4,7 @@
  * Several simulators can run in one process (each has its own state and ports).
  */
 import { createCaseIndex } from './case-index.js';
+import { createGeneratedIndex, layerIndexes } from './generated-index.js';
 import { startDnsServer } from './dns-server.js';
 import { createFaultCounters } from './fault-counters.js';
 import { createLatency, createRandom, createRateWindow, DEFAULT_SEED, protoSeed, type ServerPacing } from './pacing.js';
@@ -18,6 +19,13 @@ export interface SimulatorOptions {
   cases: SimCase[];
   /** More cases, e.g. from `generateCases()` for benchmarks. On a duplicate domain or owner the first wins. */
   extraCases?: SimCase[];
+  /**
+   * Generated cases built on demand: case `i` is `templates[i]` cloned under the name
+   * `generateCases` would give it (`<label>-g<i>.<suffix>`), so a million of them cost a list of
+   * references instead of a million zones. Names every clone shares (provider hosts) come from
+   * `cases`: include one clone per distinct template there.
+   */
+  generated?: { templates: readonly SimCase[]; cacheSize?: number };
   /** Bind address. Default `127.0.0.1`. */
   host?: string;
   /** DNS port, UDP and TCP. 0 or undefined = a free random port. */
@@ -59,7 +67,9 @@ export interface Simulator {
 /** Start DNS, WHOIS and RDAP servers over `options.cases`. */
 export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
   const host = options.host ?? '127.0.0.1';
-  const index = createCaseIndex(options.extraCases ? [...options.cases, ...options.extraCases] : options.cases);
+  const loaded = createCaseIndex(options.extraCases ? [...options.cases, ...options.extraCases] : options.cases);
+  const generated = options.generated;
+  const index = generated ? layerIndexes(loaded, createGeneratedIndex(generated.templates, { cacheSize: generated.cacheSize })) : loaded;
   const faults = createFaultCounters();
   const recorder = createQueryRecorder({ maxLogEntries: options.maxLogEntries });
   const seed = options.seed ?? DEFAULT_SEED;
