@@ -3,7 +3,7 @@
  * faulty ones), realistic seeded latency, and the accounting of what the service asked it.
  */
 import { RATE_SPACING_MARGIN } from '../src/limits/local-gate.js';
-import { caseHasFault, generateCases } from '../src/sim/sim.cases.js';
+import { caseHasFault, cloneCase, generateCases, generatedDomainName } from '../src/sim/sim.cases.js';
 import { startSimulator, type Simulator } from '../src/sim/simulator.js';
 import type { SimCase, SimLatencyOptions, SimQueryLogEntry, SimRateLimitOptions } from '../src/sim/sim.types.js';
 import { loadCorpus } from '../test/helpers/corpus.js';
@@ -21,8 +21,12 @@ export interface DomainInfo {
 }
 
 export interface GeneratedCases {
+  /** Cases the simulator loads (lazy: one clone per distinct template, at its first index). */
   cases: SimCase[];
+  /** Lazy only: the template of every generated case, cloned by the simulator on demand. */
+  templates?: SimCase[];
   domains: string[];
+  /** Per-domain expectations (empty when lazy: a million entries are not needed there). */
   info: Map<string, DomainInfo>;
 }
 
@@ -45,7 +49,7 @@ const FAULT_ORDER = ['whois-throttle-x1', 'dns-servfail-x1', 'whois-throttle', '
  * `n` cases: clones of clean corpus cases, with every ~1/faultShare-th one cloned from a faulty
  * case instead (fault types in rotation). Names are `<label>-g<i>.<suffix>` (generateCases).
  */
-export function buildCases(n: number, faultShare: number): GeneratedCases {
+export function buildCases(n: number, faultShare: number, options: { lazy?: boolean } = {}): GeneratedCases {
   const corpus = loadCorpus();
   const clean = corpus.filter((c) => !caseHasFault(c));
   const faultyGroups = new Map<string, SimCase[]>();
@@ -72,6 +76,14 @@ export function buildCases(n: number, faultShare: number): GeneratedCases {
     const isFaulty = faultShare > 0 && faulty.length > 0 && Math.floor((i + offset + 1) * faultShare) > Math.floor((i + offset) * faultShare);
     templates.push(isFaulty ? faulty[fi++ % faulty.length] : clean[ci++ % clean.length]);
   }
+  if (options.lazy) {
+    // the simulator clones templates[i] when case i is first asked; it loads only the first
+    // clone of each template (the provider hosts every clone shares)
+    const firstOf = new Map<SimCase, number>();
+    templates.forEach((t, i) => firstOf.has(t) || firstOf.set(t, i));
+    const eager = [...firstOf].map(([t, i]) => cloneCase(t, generatedDomainName(t.domain, i)));
+    return { cases: eager, templates, domains: templates.map((t, i) => generatedDomainName(t.domain, i)), info: new Map() };
+  }
   // generateCases clones templates[i] as <label>-g<i>: the pool is exactly our ordered list
   const cases = generateCases(templates, n, { includeFaults: true });
   const info = new Map<string, DomainInfo>();
@@ -97,10 +109,17 @@ export interface SimSetup {
 
 export async function startBenchSimulator(
   generated: GeneratedCases,
-  options: { latency?: SimLatencyOptions; rateLimit?: SimRateLimitOptions; seed: number },
+  options: { latency?: SimLatencyOptions; rateLimit?: SimRateLimitOptions; seed: number; maxLogEntries?: number },
 ): Promise<SimSetup> {
   // the corpus cases themselves are not served: only the generated names are queried
-  const sim = await startSimulator({ cases: generated.cases, latency: options.latency, rateLimit: options.rateLimit, seed: options.seed });
+  const sim = await startSimulator({
+    cases: generated.cases,
+    generated: generated.templates ? { templates: generated.templates } : undefined,
+    latency: options.latency,
+    rateLimit: options.rateLimit,
+    seed: options.seed,
+    maxLogEntries: options.maxLogEntries,
+  });
   return {
     sim,
     generated,

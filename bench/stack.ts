@@ -53,6 +53,8 @@ export interface StackOptions {
   apiNodeArgs?: string[];
   /** Extra env for every process. */
   env?: Record<string, string>;
+  /** Keep only the newest N simulator log entries (0: none; counters stay exact). Default: all. */
+  maxLogEntries?: number;
 }
 
 export interface Stack {
@@ -91,7 +93,7 @@ export async function cleanupPrefix(prefix: string): Promise<number> {
 export async function startStack(o: StackOptions): Promise<Stack> {
   const prefix = `bench-${o.runId}-${o.name}-${randomBytes(3).toString('hex')}`;
   const logDir = path.join(o.logRoot, o.name);
-  const setup = await startBenchSimulator(o.generated, { latency: o.latency, rateLimit: o.rateLimit, seed: o.seed });
+  const setup = await startBenchSimulator(o.generated, { latency: o.latency, rateLimit: o.rateLimit, seed: o.seed, maxLogEntries: o.maxLogEntries });
   // the API's embedded database (PGlite) is per process: a private data dir per stack, never ./.data
   const dataDir = path.join(os.tmpdir(), `domain-scout-bench-${o.runId}`, `${o.name}-${randomBytes(3).toString('hex')}`);
   mkdirSync(dataDir, { recursive: true });
