@@ -6,7 +6,9 @@
  * Rate limits and latency do not change which queries a domain needs, so this prints scenario
  * 1's queries-per-kind table in seconds instead of a minute.
  *
- *   npx tsx bench/query-economy.ts [--domains 100] [--fault-share 0.05] [--json out.json]
+ *   npx tsx bench/query-economy.ts [--domains 100] [--fault-share 0.05] [--dkim-selectors a,b] [--json out.json]
+ *
+ * `--dkim-selectors` scans with another SCOUT_DKIM_SELECTORS than the default list.
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -20,6 +22,7 @@ const { values } = parseArgs({
     domains: { type: 'string', default: '100' },
     'fault-share': { type: 'string', default: '0.05' },
     concurrency: { type: 'string', default: '5' },
+    'dkim-selectors': { type: 'string' },
     json: { type: 'string' },
   },
 });
@@ -27,7 +30,7 @@ const n = Number(values.domains);
 const generated = buildCases(n, Number(values['fault-share']));
 const sim = await startSimulator({ cases: generated.cases, seed: 0x5eed });
 try {
-  const config = simConfig(sim);
+  const config = simConfig(sim, values['dkim-selectors'] ? { SCOUT_DKIM_SELECTORS: values['dkim-selectors'] } : {});
   const deps = createTestScanDeps(config);
   const queue = [...generated.domains];
   const outcomes: Record<string, number> = {};

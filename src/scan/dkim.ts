@@ -60,18 +60,31 @@ export function isDkimRecord(txt: string[]): boolean {
 }
 
 /**
+ * Whether to ask `_domainkey.<domain>` before `selectorCount` selectors. Its NXDOMAIN (nothing
+ * below exists, RFC 8020) saves the selectorCount - 1 queries after the first; any other answer
+ * costs one query more. With one selector there is nothing to save: that selector's own answer
+ * settles "no DKIM" as well (NXDOMAIN or NODATA), so the probe could only add a query.
+ */
+function needsDomainkeyProbe(selectorCount: number): boolean {
+  return selectorCount > 1;
+}
+
+/**
  * Find the first selector with a DKIM record, in `orderDkimSelectors`' order. `_domainkey.<domain>`
- * is asked first: NXDOMAIN there means no name exists below it (RFC 8020), so no selector can
- * hit and one query settles "no DKIM" (most domains of most kinds). Otherwise every selector is
- * tried until one hits (fix: not only after NXDOMAIN of `default`). CNAMEs (Microsoft's
- * `selector1-<tenant>._domainkey.<tenant>.onmicrosoft.com`) are followed by the resolver.
- * Returns the selector that hit, or null.
+ * is asked first (`needsDomainkeyProbe`): NXDOMAIN there means no name exists below it
+ * (RFC 8020), so no selector can hit and one query settles "no DKIM" (most domains of most
+ * kinds). Otherwise every selector is tried until one hits (fix: not only after NXDOMAIN of
+ * `default`); an NXDOMAIN on a selector says nothing of its siblings, so it ends nothing.
+ * CNAMEs (Microsoft's `selector1-<tenant>._domainkey.<tenant>.onmicrosoft.com`) are followed by
+ * the resolver. Returns the selector that hit, or null.
  */
 export async function probeDkim(domain: string, context: DkimContext | Provider, selectors: readonly string[], dns: DnsLookup): Promise<string | null> {
   const ordered = orderDkimSelectors(selectors, context);
   if (ordered.length === 0) return null;
-  const parent = await dns.queryTxt(`_domainkey.${domain}`);
-  if (parent.kind === 'nxdomain') return null;
+  if (needsDomainkeyProbe(ordered.length)) {
+    const parent = await dns.queryTxt(`_domainkey.${domain}`);
+    if (parent.kind === 'nxdomain') return null;
+  }
   for (const selector of ordered) {
     const answer = await dns.queryTxt(`${selector}._domainkey.${domain}`);
     if (answer.kind === 'records' && answer.records.some(isDkimRecord)) return selector;
