@@ -26,6 +26,8 @@ export interface BenchOptions {
   /** Scenario 6: domains of the streamed CSV job, and the workers that run it. */
   millionDomains: number;
   millionWorkers: number;
+  /** Scenario 6: the door the CSV goes through (REST POST /scan/bulk, or GraphQL startBulkScanUpload). */
+  millionDoor: 'rest' | 'graphql';
   /** Scenario 5. */
   pollers: number;
   pollSeconds: number;
@@ -59,6 +61,8 @@ export const USAGE = `npm run bench [-- options]
   --no-profile             skip the CPU profile
   --memory-domains a,b     scenario 4 job sizes (default 2000,10000; quick 500,2000)
   --million-domains N      scenario 6 streamed CSV job size (default 1000000; quick 20000)
+  --million-door D         scenario 6 door: rest (POST /scan/bulk, text/csv; default) or graphql
+                           (startBulkScanUpload, a multipart file)
   --million-workers N      scenario 6 workers that then scan it (default 0: the upload only;
                            quick 2); e.g. --million-domains 100000 --million-workers 4
   --pollers N              scenario 5 concurrent pollers (default 50)
@@ -100,6 +104,7 @@ export function parseArgs(argv: string[]): BenchOptions {
     // a full run uploads the million without scanning it (scanning it takes ~40 min on 2 cores, and
     // a million simulator cases do not fit the bench's heap); --million-workers N scans too
     millionWorkers: quick ? 2 : 0,
+    millionDoor: 'rest',
     pollers: 50,
     pollSeconds: quick ? 8 : 15,
     pollIntervalMs: 100,
@@ -159,6 +164,12 @@ export function parseArgs(argv: string[]): BenchOptions {
       case '--million-workers':
         o.millionWorkers = int();
         break;
+      case '--million-door': {
+        const door = argv[++i];
+        if (door !== 'rest' && door !== 'graphql') throw new Error(`--million-door: rest or graphql, not ${door}`);
+        o.millionDoor = door;
+        break;
+      }
       case '--profile-domains':
         o.profileDomains = int();
         break;

@@ -67,11 +67,11 @@ export function buildReport(results: BenchResults): Report {
   // 6. one very large streamed job
   if (mi) {
     const sc = `6 million ${mi.domains}d`;
-    add(sc, 'submit time (CSV upload, no worker)', `${fmt(mi.submitSeconds, 1)} s`, '', 'info');
+    add(sc, `submit time (CSV upload through ${mi.door ?? 'rest'}, no worker)`, `${fmt(mi.submitSeconds, 1)} s`, '', 'info');
     add(sc, 'API RSS idle before / during the upload (min-peak)', `${mi.apiRssIdleMb} / ${mi.apiRssMinMb}-${mi.apiRssPeakMb} MB`, '< 150 MB', v(mi.apiRssPeakMb < 150));
     add(sc, 'Redis bytes per queued domain', fmt(mi.redisBytesPerQueuedDomain, 1), '<= 150', v(mi.redisBytesPerQueuedDomain <= 150));
     if (mi.workers > 0) add(sc, `time to first result (${mi.workers} workers start)`, `${fmt(mi.firstResultSeconds, 2)} s`, '', 'info');
-    if (mi.workers > 0) add(sc, `end-to-end with ${mi.workers} workers`, `${fmt(mi.endToEndSeconds, 1)} s (${mi.status})`, '', 'info');
+    if (mi.workers > 0) add(sc, `end-to-end with ${mi.workers} workers`, `${fmt(mi.endToEndSeconds, 1)} s (${mi.status}: ${mi.succeeded} succeeded, ${mi.failed} failed)`, '', 'info');
     if (mi.workers > 0) add(sc, 'domains/s per worker', fmt(mi.domainsPerSecondPerWorker, 1), '', 'info');
     if (mi.workers > 0) add(sc, '10-domain job beside it / alone', `${mi.fairness.besideBigJobMs} / ${mi.fairness.aloneMs} ms`, '', 'info');
   }

@@ -54,7 +54,7 @@ async function main(): Promise<number> {
     ['unthrottled', `3. unthrottled: ${opts.unthrottledDomains} domains, 1 worker, budgets lifted, zero latency${opts.profile ? ` (+ CPU profile over ${opts.profileDomains})` : ''}`, async () => (results.scenarios.unthrottled = await runUnthrottled(ctx))],
     ['memory', `4. memory: jobs of ${opts.memoryDomains.join(', ')} domains (unthrottled), RSS every 200 ms`, async () => (results.scenarios.memory = await runMemory(ctx))],
     ['api', `5. API under load: ${opts.pollers} pollers x ${opts.pollSeconds} s, ${opts.submitRuns} submissions of ${opts.submitDomains}, ${opts.subscribers} subscribers`, async () => (results.scenarios.api = await runApiLoad(ctx))],
-    ['million', `6. million: ${opts.millionDomains} domains streamed as CSV, ${opts.millionWorkers} workers, budgets lifted, zero latency; + a 10-domain job beside it`, async () => (results.scenarios.million = await runMillion(ctx))],
+    ['million', `6. million: ${opts.millionDomains} domains streamed as CSV through ${opts.millionDoor}, ${opts.millionWorkers} workers, budgets lifted, zero latency; + a 10-domain job beside it`, async () => (results.scenarios.million = await runMillion(ctx))],
   ];
   const runStep = async ([name, title, run]: (typeof steps)[number]) => {
     const s0 = performance.now();

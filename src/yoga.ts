@@ -4,6 +4,7 @@
  * context, or through the WebSocket door (src/ws.ts), which does the same.
  */
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { useStreamingMultipart } from './upload/graphql-multipart.js';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { graphiqlOptions, renderGraphiQL } from './http/graphiql.js';
 import type { GraphQLSchema } from 'graphql';
@@ -39,6 +40,8 @@ export function createYogaServer({ schema, services, logger, keysConfigured, plu
       // a browser's "simple" request (form POST, plain GET) cannot run an operation: it needs a
       // header that forces a CORS preflight (any custom header, the API key included)
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'x-api-key', 'apollo-require-preflight'] }),
+      // a file upload reaches its resolver as a stream of the request body, not held whole
+      useStreamingMultipart(),
       ...plugins,
     ],
     logging: {

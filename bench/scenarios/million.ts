@@ -19,6 +19,7 @@ import { sleep, type BenchContext } from './common.js';
 
 export interface MillionResult {
   domains: number;
+  door: 'rest' | 'graphql';
   workers: number;
   submitSeconds: number;
   /** API RSS just before the upload (idle, MB). */
@@ -36,18 +37,22 @@ export interface MillionResult {
   fairness: { aloneMs: number; besideBigJobMs: number; bigJobProcessedAtEnd: number };
 }
 
-/** The CSV body, generated row by row (the bench never holds the whole body either). */
-function csvBody(domains: string[]): ReadableStream<Uint8Array> {
+/**
+ * The CSV body, generated row by row (the bench never holds the whole body either), between an
+ * optional head and tail (the multipart framing of the GraphQL door).
+ */
+function csvBody(domains: string[], frame: { head?: string; tail?: string } = {}): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let i = -1;
   return new ReadableStream<Uint8Array>({
     pull(controller) {
       if (i === -1) {
-        controller.enqueue(encoder.encode('company,website\n'));
+        controller.enqueue(encoder.encode(`${frame.head ?? ''}company,website\n`));
         i = 0;
         return;
       }
       if (i >= domains.length) {
+        if (frame.tail) controller.enqueue(encoder.encode(frame.tail));
         controller.close();
         return;
       }
@@ -56,6 +61,33 @@ function csvBody(domains: string[]): ReadableStream<Uint8Array> {
       controller.enqueue(encoder.encode(rows.join('')));
     },
   });
+}
+
+/** Upload the list through the door asked for; the job's id and its total. */
+async function upload(door: 'rest' | 'graphql', baseUrl: string, domains: string[]): Promise<{ jobId: string; total: number }> {
+  if (door === 'rest') {
+    const response = await fetch(`${baseUrl}/scan/bulk`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csvBody(domains), duplex: 'half' } as RequestInit);
+    const started = (await response.json()) as { job_id: string; total: number; detail?: string };
+    if (!response.ok) throw new Error(`upload: HTTP ${response.status}: ${started.detail}`);
+    return { jobId: started.job_id, total: started.total };
+  }
+  // the GraphQL multipart request spec: operations, map, then the file part
+  const boundary = `----bench${Date.now().toString(16)}`;
+  const operations = JSON.stringify({ query: 'mutation($file: File!) { startBulkScanUpload(file: $file) { job { id } total } }', variables: { file: null } });
+  const head =
+    `--${boundary}\r\ncontent-disposition: form-data; name="operations"\r\n\r\n${operations}\r\n` +
+    `--${boundary}\r\ncontent-disposition: form-data; name="map"\r\n\r\n{"0":["variables.file"]}\r\n` +
+    `--${boundary}\r\ncontent-disposition: form-data; name="0"; filename="leads.csv"\r\ncontent-type: text/csv\r\n\r\n`;
+  const response = await fetch(`${baseUrl}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'x-graphql-yoga-csrf': '1' },
+    body: csvBody(domains, { head, tail: `\r\n--${boundary}--\r\n` }),
+    duplex: 'half',
+  } as RequestInit);
+  const body = (await response.json()) as { data?: { startBulkScanUpload?: { job: { id: string }; total: number } }; errors?: { message: string }[] };
+  const started = body.data?.startBulkScanUpload;
+  if (!response.ok || !started) throw new Error(`upload: HTTP ${response.status}: ${body.errors?.map((e) => e.message).join('; ')}`);
+  return { jobId: started.job.id, total: started.total };
 }
 
 async function memoryOfJob(redis: Redis, prefix: string, jobId: string): Promise<number> {
@@ -117,9 +149,8 @@ export async function runMillion(ctx: BenchContext): Promise<MillionResult> {
     // 1. the upload, no worker yet
     const from = sampler.now();
     const t0 = performance.now();
-    const response = await fetch(`${stack.api.baseUrl}/scan/bulk`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csvBody(big), duplex: 'half' } as RequestInit);
-    const started = (await response.json()) as { job_id: string; total: number; detail?: string };
-    if (!response.ok) throw new Error(`upload: HTTP ${response.status}: ${started.detail}`);
+    const uploaded = await upload(ctx.opts.millionDoor, stack.api.baseUrl, big);
+    const started = { job_id: uploaded.jobId, total: uploaded.total };
     const submitSeconds = round2((performance.now() - t0) / 1000);
     const to = sampler.now();
     const series = sampler.stop().find((s) => s.name === stack.api.name)!;
@@ -127,11 +158,11 @@ export async function runMillion(ctx: BenchContext): Promise<MillionResult> {
     const idle = series.samples.filter((s) => s.t < from).at(-1)?.rss ?? 0;
     const redisBytes = await memoryOfJob(redis, stack.prefix, started.job_id);
     const perDomain = round2(redisBytes / n);
-    ctx.log(`   upload of ${n} domains (CSV): ${submitSeconds} s, API RSS idle ${mb(idle)} MB, during ${mb(Math.min(...during))}-${mb(Math.max(...during))} MB, Redis ${perDomain} bytes per queued domain`);
+    ctx.log(`   upload of ${n} domains (CSV through ${ctx.opts.millionDoor}): ${submitSeconds} s, API RSS idle ${mb(idle)} MB, during ${mb(Math.min(...during))}-${mb(Math.max(...during))} MB, Redis ${perDomain} bytes per queued domain`);
 
     if (workers === 0) {
       // upload only (`--million-workers 0`): nothing is scanned
-      return { domains: n, workers, submitSeconds, apiRssIdleMb: mb(idle) ?? 0, apiRssPeakMb: mb(Math.max(...during)) ?? 0, apiRssMinMb: mb(Math.min(...during)) ?? 0, redisBytesPerQueuedDomain: perDomain, firstResultSeconds: 0, endToEndSeconds: 0, domainsPerSecondPerWorker: 0, status: 'not run', succeeded: 0, failed: 0, fairness: { aloneMs: 0, besideBigJobMs: 0, bigJobProcessedAtEnd: 0 } };
+      return { domains: n, door: ctx.opts.millionDoor, workers, submitSeconds, apiRssIdleMb: mb(idle) ?? 0, apiRssPeakMb: mb(Math.max(...during)) ?? 0, apiRssMinMb: mb(Math.min(...during)) ?? 0, redisBytesPerQueuedDomain: perDomain, firstResultSeconds: 0, endToEndSeconds: 0, domainsPerSecondPerWorker: 0, status: 'not run', succeeded: 0, failed: 0, fairness: { aloneMs: 0, besideBigJobMs: 0, bigJobProcessedAtEnd: 0 } };
     }
     // 2. workers start
     const w0 = performance.now();
@@ -161,6 +192,7 @@ export async function runMillion(ctx: BenchContext): Promise<MillionResult> {
     fairness = { ...fairness, aloneMs: Math.round(performance.now() - t) };
     const result: MillionResult = {
       domains: n,
+      door: ctx.opts.millionDoor,
       workers,
       submitSeconds,
       apiRssIdleMb: mb(idle) ?? 0,

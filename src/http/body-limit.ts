@@ -4,9 +4,9 @@
  * counter, and once it passes the cap the reader gets an error and the answer becomes 413,
  * whatever the route made of the broken body. Nothing is buffered here.
  * Streaming uploads (bulk lists as CSV, text, NDJSON or a multipart file) are exempt: their
- * doors count entries instead (SCOUT_MAX_BULK_STREAM). A multipart request to /graphql (a file
- * for startBulkScanUpload) is held whole by yoga, so it keeps a cap: GRAPHQL_UPLOAD_FACTOR
- * times the body cap (64 MB by default: ~2.5 M domains of CSV).
+ * doors count entries instead (SCOUT_MAX_BULK_STREAM), and so is a multipart request to
+ * /graphql (a file for startBulkScanUpload, read as a stream by src/upload/graphql-multipart.ts,
+ * its operations and map fields capped at 1 MiB there).
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { streamFormatOf } from '../upload/entries.js';
@@ -16,12 +16,11 @@ const STREAMING_PATHS = /^(\/api\/v1)?\/(scan\/bulk|ingest\/csv)\/?$/;
 /** Whether a request is a streaming upload, bounded by its door rather than by bytes. */
 export function isStreamingUpload(c: Context): boolean {
   // the very types the streaming doors read (one list: an NDJSON alias the door takes must not hit the byte cap)
+  if (isGraphqlUpload(c)) return true;
   return c.req.method === 'POST' && STREAMING_PATHS.test(c.req.path) && streamFormatOf(c.req.header('content-type')) !== null;
 }
 
-export const GRAPHQL_UPLOAD_FACTOR = 32;
-
-/** A GraphQL multipart request (a file upload): capped at GRAPHQL_UPLOAD_FACTOR x the body cap. */
+/** A GraphQL multipart request (a file upload, streamed like the REST doors' uploads). */
 export function isGraphqlUpload(c: Context): boolean {
   return c.req.method === 'POST' && /^\/graphql\/?$/.test(c.req.path) && /^multipart\/form-data\b/i.test(c.req.header('content-type') ?? '');
 }
@@ -58,7 +57,7 @@ export function bodyCap(maxBytes: number, exempt: (c: Context) => boolean = isSt
   return async (c, next) => {
     const raw = c.req.raw;
     if (!raw.body || exempt(c)) return next();
-    const limit = isGraphqlUpload(c) ? maxBytes * GRAPHQL_UPLOAD_FACTOR : maxBytes;
+    const limit = maxBytes;
     const declared = Number(raw.headers.get('content-length') ?? NaN);
     if (declared > limit) return tooLarge(c, limit);
     let exceeded = false;
