@@ -36,6 +36,9 @@ export function createYogaServer({ schema, services, logger, keysConfigured, plu
     graphiql: graphiql ? graphiqlOptions({ keysConfigured }) : false,
     renderGraphiQL,
     landingPage: false,
+    // yoga's own byte cap (25 MB by default) would cut a streamed upload off midway; bodies are
+    // capped before yoga by src/http/body-limit.ts (SCOUT_MAX_BODY_BYTES), uploads by their entries
+    maxRequestBodySize: false,
     plugins: [
       // a browser's "simple" request (form POST, plain GET) cannot run an operation: it needs a
       // header that forces a CORS preflight (any custom header, the API key included)

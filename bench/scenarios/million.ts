@@ -109,6 +109,13 @@ async function memoryOfJob(redis: Redis, prefix: string, jobId: string): Promise
   return bytes + (units ? setBytes : 0);
 }
 
+/** "code/category xN, ..." over a status's error list, most frequent first. */
+function tallyErrors(errors: readonly { code: string; category: string }[]): string {
+  const counts = new Map<string, number>();
+  for (const e of errors) counts.set(`${e.code}/${e.category}`, (counts.get(`${e.code}/${e.category}`) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} x${v}`).join(', ');
+}
+
 async function waitDone(baseUrl: string, id: string, timeoutMs: number, onTick?: (s: { processed: number }) => void) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -170,7 +177,7 @@ export async function runMillion(ctx: BenchContext): Promise<MillionResult> {
     let firstResult = 0;
     let fairness = { aloneMs: 0, besideBigJobMs: 0, bigJobProcessedAtEnd: 0 };
     let smallStarted: Promise<number> | undefined;
-    const done = await waitDone(stack.api.baseUrl, started.job_id, 60 * 60_000, (s) => {
+    const done = await waitDone(stack.api.baseUrl, started.job_id, 150 * 60_000, (s) => {
       if (!firstResult && s.processed > 0) firstResult = round2((performance.now() - w0) / 1000);
       // 3. a small job at ~20% of the big one
       if (!smallStarted && s.processed >= n / 5) {
@@ -207,6 +214,7 @@ export async function runMillion(ctx: BenchContext): Promise<MillionResult> {
       failed: done.failed,
       fairness,
     };
+    if (done.failed > 0) ctx.log(`   failed domains by cause (of the first ${done.errors.length} listed): ${tallyErrors(done.errors)}; e.g. ${JSON.stringify(done.errors.slice(0, 5))}`);
     ctx.log(
       `   ${workers} workers: first result after ${firstResult} s, ${done.status} (${done.succeeded} succeeded, ${done.failed} failed) after ${endToEndSeconds} s (${result.domainsPerSecondPerWorker} domains/s per worker); 10-domain job beside it ${fairness.besideBigJobMs} ms (big job at ${fairness.bigJobProcessedAtEnd}/${n}), alone ${fairness.aloneMs} ms`,
     );
