@@ -20,10 +20,11 @@ import { cleanupPrefix, startStack, uniquePrefix, type Stack } from './helpers/s
 
 const POSTGRES_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const SCHEMA = `doors_${randomUUID().replaceAll('-', '').slice(0, 10)}`;
-const KEYS = 'alice:alice-door-key,bob:bob-door-key,carol:carol-door-key';
+const KEYS = 'alice:alice-door-key,bob:bob-door-key,carol:carol-door-key,dave:dave-door-key';
 const ALICE = { 'x-api-key': 'alice-door-key' };
 const BOB = { 'x-api-key': 'bob-door-key' };
 const CAROL = { 'x-api-key': 'carol-door-key' };
+const DAVE = { 'x-api-key': 'dave-door-key' };
 
 interface Listening {
   stack: Stack;
@@ -244,6 +245,20 @@ describe('quotas per key, shared by REST and GraphQL', () => {
     // the job it had opened ended failed, so it holds no running slot
     const jobs = await gql(keyed, '{ bulkScans(first: 10) { items { status } } }', {}, CAROL);
     expect(jobs.body.data.bulkScans.items.every((j: { status: string }) => j.status === 'failed')).toBe(true);
+  });
+
+  it('a streamed upload counts distinct domains against the hourly quota: repeats cost nothing', async () => {
+    // 6 domains, each 20 times (120 lines), under a quota of 30
+    const repeated = Array.from({ length: 120 }, (_, i) => `dave${i % 6}.com`).join('\n');
+    const first = await raw(keyed.base, 'POST', '/scan/bulk', repeated, { ...DAVE, 'content-type': 'text/plain' });
+    expect(first.status).toBeLessThan(300);
+    expect(first.body).toMatchObject({ total: 6 });
+    // 24 more distinct domains fill the quota exactly; one more is over it
+    const more = Array.from({ length: 24 }, (_, i) => `dave-more${i}.com`).join('\n');
+    expect((await raw(keyed.base, 'POST', '/scan/bulk', more, { ...DAVE, 'content-type': 'text/plain' })).status).toBeLessThan(300);
+    const over = await raw(keyed.base, 'POST', '/scan/bulk', 'dave-over.com', { ...DAVE, 'content-type': 'text/plain' });
+    expect(over.status).toBe(429);
+    expect(over.body).toMatchObject({ quota: 'domains_per_hour' });
   });
 });
 

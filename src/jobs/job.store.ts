@@ -249,7 +249,12 @@ return tonumber(redis.call('GET', KEYS[1]) or '0')`,
      * Redis set), append them to its list and grow its total. Returns the appended domains and
      * the position of the first one.
      */
-    async appendDomains(id: string, domains: string[], timeoutAt: Date): Promise<{ added: string[]; start: number; total: number }> {
+    /**
+     * Append the domains not seen before in this job (exact dedupe on a per-job set).
+     * `admit(n)`, when given, is asked for the new ones before they are appended (the hourly
+     * quota counts distinct domains); when it throws, nothing is appended.
+     */
+    async appendDomains(id: string, domains: string[], timeoutAt: Date, admit?: (added: number) => Promise<void>): Promise<{ added: string[]; start: number; total: number }> {
       const k = keys(id);
       if (domains.length === 0) return { added: [], start: Number(await redis.hget(k.meta, 'total')), total: Number(await redis.hget(k.meta, 'total')) };
       const lifetime = lifetimeOf(timeoutAt);
@@ -258,6 +263,15 @@ return tonumber(redis.call('GET', KEYS[1]) or '0')`,
       check.expire(k.seen, lifetime);
       const answers = (await check.exec()) ?? [];
       const added = domains.filter((_d, i) => answers[i]?.[1] === 1);
+      if (added.length && admit) {
+        try {
+          await admit(added.length);
+        } catch (error) {
+          // not appended, so not seen: the set stays the job's list
+          await redis.srem(k.seen, ...added).catch(() => {});
+          throw error;
+        }
+      }
       if (added.length === 0) {
         const total = Number(await redis.hget(k.meta, 'total'));
         return { added, start: total, total };

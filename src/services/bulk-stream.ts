@@ -106,9 +106,11 @@ export function createBulkStreamStart(deps: BulkStreamDeps) {
       // cancelled (or timed out) while uploading: read no further
       if (store.isFinished(await store.status(id))) throw new JobEndedDuringUpload();
       if (batch.length) {
-        // the hourly domain quota, batch by batch: an upload over it stops where it went over
-        if (quotaSubject !== undefined && deps.quota) await deps.quota.admitDomains(quotaSubject, batch.length);
-        const appended = await store.appendDomains(id, batch, provisionalTimeout);
+        // the hourly domain quota, batch by batch, on the distinct domains (duplicates cost
+        // nothing): an upload over it stops where it went over
+        const quota = deps.quota;
+        const admit = quotaSubject !== undefined && quota ? (added: number) => quota.admitDomains(quotaSubject, added) : undefined;
+        const appended = await store.appendDomains(id, batch, provisionalTimeout, admit);
         duplicates += batch.length - appended.added.length;
         total = appended.total;
         batch = [];
