@@ -82,6 +82,18 @@ describe('streaming bulk submission', () => {
     expect(empty.status).toBe(422);
   });
 
+  it('/openapi.json documents every body POST /scan/bulk reads; another type is a 422 naming them', async () => {
+    const doc = (await (await get(stack.app, '/openapi.json')).json()) as { paths: Record<string, any>; components: { schemas: Record<string, any> } };
+    const start = doc.paths['/scan/bulk'].post;
+    expect(Object.keys(start.requestBody.content).sort()).toEqual(['application/json', 'application/x-ndjson', 'multipart/form-data', 'text/csv', 'text/plain']);
+    expect(start.requestBody.content['multipart/form-data'].schema.properties.file).toMatchObject({ type: 'string', format: 'binary' });
+    expect(Object.keys(doc.components.schemas.BulkScanStarted.properties)).toContain('rejected_count');
+    // another type: a 422 (as the old service answered a body it could not read) naming the types read
+    const xml = await upload('<list><domain>a.com</domain></list>', 'application/xml');
+    expect(xml.status).toBe(422);
+    expect(JSON.stringify(await xml.json())).toMatch(/application\/xml is not read here: send application\/json .* text\/csv, text\/plain, application\/x-ndjson, multipart\/form-data/);
+  });
+
   it('GraphQL startBulkScanUpload(file: File!) over a multipart request', async () => {
     const form = new FormData();
     form.append('operations', JSON.stringify({ query: 'mutation($f: File!) { startBulkScanUpload(file: $f) { total duplicates rejectedCount rejected { input error } job { id } } }', variables: { f: null } }));

@@ -1,11 +1,12 @@
 /** Bulk scans on the REST wire (spec/api.md): start, status, results. */
-import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, type OpenAPIHono, type z } from '@hono/zod-openapi';
 import { ownerOf, quotaSubject, viewerOf } from '../auth/principal.js';
 import type { AppEnv } from '../http/app-env.js';
 import type { Services } from '../services/services.js';
 import {
   BulkScanRequestSchema,
   BulkScanStartedSchema,
+  type BulkScanStarted,
   JobIdParamSchema,
   JobResultsSchema,
   JobStatusSchema,
@@ -19,13 +20,36 @@ import { UploadIncompleteError } from '../services/bulk-stream.js';
 import { InputError } from '../services/input.errors.js';
 import { entriesOf, MissingFileError, streamFormatOf, type ByteSource } from '../upload/entries.js';
 
+/** The streaming doors' bodies (src/upload/entries.ts reads them), for the OpenAPI document. */
+const STREAM_UPLOAD_CONTENT = {
+  'text/csv': { schema: { type: 'string', description: 'CSV: the domain, website, url or email column found by its header, else the first column' } },
+  'text/plain': { schema: { type: 'string', description: 'One entry per line; blank lines skipped' } },
+  'application/x-ndjson': { schema: { type: 'string', description: 'One JSON string (or object with a domain/website/url/email field) per line' } },
+  'multipart/form-data': {
+    schema: { type: 'object', properties: { file: { type: 'string', format: 'binary', description: 'The list as CSV, plain text or NDJSON (by its type or name)' } }, required: ['file'] as string[] },
+  },
+} as const;
+
 const startRoute = createRoute({
   method: 'post',
   path: '/scan/bulk',
   tags: ['bulk'],
   summary: 'Start a bulk scan',
-  description: 'Entries are normalised (URLs and e-mail addresses reduced to their domain) and deduplicated; invalid ones are listed in `rejected`.',
-  request: { body: { required: true, content: { 'application/json': { schema: BulkScanRequestSchema } } } },
+  description:
+    'Entries are normalised (URLs and e-mail addresses reduced to their domain) and deduplicated; invalid ones are listed in `rejected`. ' +
+    'A JSON body takes up to SCOUT_MAX_BULK domains. A list as a file (CSV, plain text, NDJSON, or a multipart `file` field) is read as a stream, ' +
+    'up to SCOUT_MAX_BULK_STREAM domains: the job is visible (pending, total growing) while it uploads, and an upload that breaks off ends it ' +
+    'failed with `upload_incomplete` (400 with `code` and `job_id`).',
+  request: {
+    body: {
+      required: true,
+      content: {
+        'application/json': { schema: BulkScanRequestSchema },
+        // read as streams before this route (registerBulkRoutes): documented here, not validated
+        ...STREAM_UPLOAD_CONTENT,
+      },
+    },
+  },
   responses: { 200: jsonContent(BulkScanStartedSchema, 'The job was created'), ...commonResponses },
 });
 
@@ -67,23 +91,27 @@ export function registerBulkRoutes(app: OpenAPIHono<AppEnv>, services: Services)
   app.post('/scan/bulk', async (c, next) => {
     const contentType = c.req.header('content-type') ?? '';
     const format = streamFormatOf(contentType);
-    if (!format) return next();
+    if (!format) {
+      if (!contentType || /^application\/(.+\+)?json\b/i.test(contentType)) return next();
+      const media = contentType.split(';', 1)[0].trim().slice(0, 100);
+      throw new InputError(`request body: Content-Type ${media} is not read here`, [
+        { loc: ['body'], msg: `Content-Type ${media} is not read here: send application/json ({"domain_list": [...]}) or the list as ${Object.keys(STREAM_UPLOAD_CONTENT).join(', ')}`, type: 'value_error.content_type' },
+      ]);
+    }
     const body = c.req.raw.body;
     if (!body) throw new InputError('empty body: send the list as the request body');
     const principal = c.get('principal');
     try {
       const started = await services.bulk.startStream(entriesOf(format, body as unknown as ByteSource, contentType), ownerOf(principal), quotaSubject(principal));
-      return c.json(
-        {
-          job_id: started.job.id,
-          message: 'Bulk scan job created successfully',
-          total: started.total,
-          rejected: started.rejected,
-          rejected_count: started.rejectedCount,
-          duplicates: started.duplicates,
-        },
-        200,
-      );
+      const answer: BulkScanStarted = {
+        job_id: started.job.id,
+        message: 'Bulk scan job created successfully',
+        total: started.total,
+        rejected: started.rejected,
+        rejected_count: started.rejectedCount,
+        duplicates: started.duplicates,
+      };
+      return c.json(answer, 200);
     } catch (error) {
       if (error instanceof UploadIncompleteError) return c.json({ detail: error.message, code: 'upload_incomplete', job_id: error.jobId }, 400);
       if (error instanceof MissingFileError) throw new InputError(error.message, [{ loc: ['body', 'file'], msg: 'field required (multipart/form-data)', type: 'value_error.missing' }]);
@@ -92,7 +120,9 @@ export function registerBulkRoutes(app: OpenAPIHono<AppEnv>, services: Services)
   });
 
   app.openapi(startRoute, async (c) => {
-    const body = c.req.valid('json');
+    // only JSON gets here (the streamed types returned above), validated by BulkScanRequestSchema;
+    // the route's other documented types make hono's inferred input type never
+    const body = c.req.valid('json' as never) as z.infer<typeof BulkScanRequestSchema>;
     // `domains` is an alias: the old service's own docs used it
     const list = body.domain_list ?? body.domains;
     const principal = c.get('principal');

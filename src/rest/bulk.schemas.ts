@@ -21,10 +21,12 @@ export const BulkScanStartedSchema = z
     job_id: z.string(),
     message: z.string(),
     total: z.number().int().openapi({ description: 'Unique valid domains queued' }),
-    rejected: z.array(RejectedInputSchema),
+    rejected: z.array(RejectedInputSchema).openapi({ description: 'Entries that are not domains (a streamed upload lists the first ones)' }),
+    rejected_count: z.number().int().optional().openapi({ description: 'All rejected entries of a streamed upload, listed or not' }),
     duplicates: z.number().int().optional().openapi({ description: 'Entries dropped as repeats after normalisation' }),
   })
   .openapi('BulkScanStarted');
+export type BulkScanStarted = z.infer<typeof BulkScanStartedSchema>;
 
 export const ScanErrorSchema = z
   .object({
