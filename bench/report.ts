@@ -3,7 +3,7 @@
  * and the JSON files (bench/results/bench-<date>.json + latest.json).
  */
 import { benchDatabaseLabel } from './stack.js';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BenchOptions } from './args.js';
@@ -14,6 +14,7 @@ import type { MemoryResult } from './scenarios/memory.js';
 import type { ScaleOutResult } from './scenarios/scale-out.js';
 import type { UnthrottledResult } from './scenarios/unthrottled.js';
 import { FLOOR_FORMULA } from './sim-setup.js';
+import { SIM_UDP_RECV_BUFFER_BYTES } from '../src/sim/dns-server.js';
 
 export interface BenchResults {
   runId: string;
@@ -239,11 +240,24 @@ export function buildReport(results: BenchResults): Report {
   return { rows, details, machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '?', memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, load } };
 }
 
+/** The kernel's cap on a socket's receive buffer (Linux), or undefined where it cannot be read. */
+function udpReceiveBufferCap(): number | undefined {
+  try {
+    return Number(readFileSync('/proc/sys/net/core/rmem_max', 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
 export function printReport(report: Report, results: BenchResults): void {
   const out: string[] = [];
   out.push('');
   out.push(`domain-scout bench ${results.runId}${results.quick ? ' (--quick)' : ''}: ${results.durationSeconds ?? '?'} s on ${report.machine.cpus} CPU(s) ${report.machine.model}, node ${report.machine.node}, load ${report.machine.load.join(' ')}`);
   out.push('Numbers are provisional when other work shares the machine (see the load average).');
+  const rmemMax = udpReceiveBufferCap();
+  if (rmemMax !== undefined && rmemMax < SIM_UDP_RECV_BUFFER_BYTES) {
+    out.push(`Warning: net.core.rmem_max is ${rmemMax} bytes: the simulator's DNS socket is capped below the ${SIM_UDP_RECV_BUFFER_BYTES} it asks for, and bursts may lose queries (dns_timeout); sudo sysctl -w net.core.rmem_max=${SIM_UDP_RECV_BUFFER_BYTES}`);
+  }
   out.push(
     `Service processes: node dist/… (compiled by npm run build, as npm start / npm run worker run them), default timeouts, LOG_LEVEL=info; database: ${benchDatabaseLabel()}.` +
       (results.quick ? ' --quick: scenario 1 ran alongside the others; scale-out on clean cases.' : ''),

@@ -2,6 +2,8 @@
  * The simulator driven by real clients: node's c-ares resolver, raw TCP DNS, a net socket for
  * WHOIS and fetch for RDAP. Timeouts are kept short (500 ms) so the file runs in a few seconds.
  */
+import dgram from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import { Resolver } from 'node:dns/promises';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +11,7 @@ import dnsPacket, { type Packet } from 'dns-packet';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { generateCases, loadCases } from './sim.cases.js';
 import type { SimCase } from './sim.types.js';
+import { SIM_UDP_RECV_BUFFER_BYTES } from './dns-server.js';
 import { startSimulator, type Simulator } from './simulator.js';
 
 const CASES_PATH = fileURLToPath(new URL('../../test/fixtures/dns-cases.json', import.meta.url));
@@ -196,6 +199,34 @@ describe('DNS through node:dns', () => {
     expect(dns).toEqual({ total: 4, byType: { MX: 1, TXT: 3 }, byOutcome: { NOERROR: 3, NXDOMAIN: 1 } });
     expect(whois.total + rdap.total).toBe(0);
     expect(sim.log()[0]).toMatchObject({ proto: 'dns', name: 'fener-zephyr17.fr', type: 'MX', transport: 'udp', outcome: 'NOERROR' });
+  });
+});
+
+// the kernel caps a socket's buffer at net.core.rmem_max (208 KB by default on Linux: ~270 queries)
+const rmemMax = (() => {
+  try {
+    return Number(readFileSync('/proc/sys/net/core/rmem_max', 'utf8'));
+  } catch {
+    return 0;
+  }
+})();
+
+describe('DNS over UDP under a burst', () => {
+  test.skipIf(rmemMax < SIM_UDP_RECV_BUFFER_BYTES)('2000 queries sent in one go (the server reads none meanwhile) are all answered', async () => {
+    const { host, port } = hostPort(sim.dnsAddress);
+    const client = dgram.createSocket({ type: 'udp4', recvBufferSize: 4 * 1024 * 1024 });
+    await new Promise<void>((resolve) => client.bind(0, '127.0.0.1', resolve));
+    const answered = new Set<number>();
+    client.on('message', (message) => answered.add(dnsPacket.decode(message).id ?? -1));
+    const n = 2000;
+    // one synchronous loop: every datagram waits in the server's receive buffer until it reads
+    for (let id = 1; id <= n; id++) {
+      client.send(dnsPacket.encode({ type: 'query', id, questions: [{ type: 'MX', class: 'IN', name: generated[id % generated.length].domain }] }), port, host);
+    }
+    const deadline = Date.now() + 10_000;
+    while (answered.size < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    client.close();
+    expect(answered.size).toBe(n);
   });
 });
 
