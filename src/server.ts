@@ -17,7 +17,7 @@ import { corsFromAllowList } from './http/cors.js';
 import { miniUi } from './http/mini-ui.js';
 import { staticPages } from './http/static.js';
 import type { Logger } from './logger.js';
-import { handleObservability } from './observability/health.js';
+import { handleObservability, runChecks } from './observability/health.js';
 import { renderMetrics } from './observability/metrics.js';
 import { requestLog, useRequestLogInfo } from './observability/request-log.js';
 import { createRestApp, openApiDocument } from './rest/rest.app.js';
@@ -84,19 +84,11 @@ export function createApp({ services, logger, apiKeys = [], corsOrigins = [], ma
   app.use(bodyCap(maxBodyBytes));
   app.use(methodNotAllowed({ app, onMethodNotAllowed: (c, methods) => c.json({ detail: 'Method Not Allowed' }, 405, { allow: methods.join(', ') }) }));
 
+  // the earlier service's shape; bounded like /healthz/ready, and as reticent about why
   app.get('/healthz', async () => {
-    const results: Record<string, string> = {};
-    let ok = true;
-    for (const [name, check] of Object.entries(health)) {
-      try {
-        await check();
-        results[name] = 'ok';
-      } catch (error) {
-        ok = false;
-        results[name] = `error: ${(error as Error).message}`;
-      }
-    }
-    return json({ status: ok ? 'ok' : 'degraded', checks: results }, ok ? 200 : 503);
+    const results = await runChecks(health);
+    const ok = results.every(([, failure]) => failure === null);
+    return json({ status: ok ? 'ok' : 'degraded', checks: Object.fromEntries(results.map(([name, failure]) => [name, failure === null ? 'ok' : `error: ${failure}`])) }, ok ? 200 : 503);
   });
 
   // /healthz/live, /healthz/ready (bounded: 503 with the reason within a second), /metrics

@@ -3,7 +3,7 @@
  * `/healthz/ready` 200 `{"status":"ready","checks":{"database":true,"redis":true}}` or 503
  * `{"detail":"Redis unavailable: ..."}` / `"Database unavailable: ..."`, always within a second.
  */
-import { withTimeout } from './metrics.js';
+import { TimeoutError, withTimeout } from './metrics.js';
 
 export type HealthChecks = Record<string, () => Promise<unknown>>;
 
@@ -17,17 +17,36 @@ export interface ReadinessResult {
   body: { status: 'ready'; checks: Record<string, boolean> } | { detail: string };
 }
 
-/** Run every check at once, each bounded; the first failing (redis before database) names the reason. */
-export async function checkReadiness(checks: HealthChecks, timeoutMs = CHECK_TIMEOUT_MS): Promise<ReadinessResult> {
+/**
+ * What a failed check may say on a public route: a timeout, or the error's code (ECONNREFUSED,
+ * a PostgreSQL SQLSTATE), never the driver's message (it names hosts, ports, users, paths). The
+ * full text is logged by the connection watchers (src/infra/connection-state.ts).
+ */
+export function publicReason(error: unknown): string {
+  if (error instanceof TimeoutError) return error.message;
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'string' && /^[A-Z0-9_]{2,40}$/.test(code) ? `connection failed (${code})` : 'the check failed';
+}
+
+/** Run every check at once, each bounded: null for a check that passed, else its public reason. */
+export async function runChecks(checks: HealthChecks, timeoutMs = CHECK_TIMEOUT_MS): Promise<[name: string, failure: string | null][]> {
   const names = Object.keys(checks).sort((a, b) => order(a) - order(b));
   const outcomes = await Promise.all(
     names.map((name) =>
-      withTimeout(Promise.resolve().then(checks[name]), timeoutMs, `no answer within ${timeoutMs} ms`).then(
+      withTimeout(Promise.resolve().then(checks[name]), timeoutMs).then(
         () => null,
-        (error: unknown) => (error as Error)?.message ?? String(error),
+        (error: unknown) => publicReason(error),
       ),
     ),
   );
+  return names.map((name, i) => [name, outcomes[i]]);
+}
+
+/** Run every check at once, each bounded; the first failing (redis before database) names the reason. */
+export async function checkReadiness(checks: HealthChecks, timeoutMs = CHECK_TIMEOUT_MS): Promise<ReadinessResult> {
+  const results = await runChecks(checks, timeoutMs);
+  const names = results.map(([name]) => name);
+  const outcomes = results.map(([, failure]) => failure);
   const failed = outcomes.findIndex((o) => o !== null);
   if (failed >= 0) {
     const name = names[failed];

@@ -123,12 +123,17 @@ export async function renderMetrics(): Promise<{ body: string; contentType: stri
   return { body: await registry.metrics(), contentType: registry.contentType };
 }
 
+/** What {@link withTimeout} rejects with when the time is up. */
+export class TimeoutError extends Error {
+  override name = 'TimeoutError';
+}
+
 export function withTimeout<T>(promise: Promise<T>, ms: number, message = `no answer within ${ms} ms`): Promise<T> {
   let timer: NodeJS.Timeout;
   return Promise.race([
     promise,
     new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(message)), ms);
+      timer = setTimeout(() => reject(new TimeoutError(message)), ms);
     }),
   ]).finally(() => clearTimeout(timer));
 }
