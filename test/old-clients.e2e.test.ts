@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { z } from '@hono/zod-openapi';
+import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DashboardSchema, KpisSchema } from '../src/rest/dashboard.schemas.js';
 import { IngestCsvResultSchema, IngestDomainResultSchema } from '../src/rest/ingest.schemas.js';
@@ -167,7 +168,11 @@ describe('leads', () => {
     expect(xlsx.status).toBe(200);
     expect(xlsx.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     expect(xlsx.headers.get('content-disposition')).toMatch(/\.xlsx$/);
-    expect(new TextDecoder().decode(new Uint8Array(await xlsx.arrayBuffer()).slice(0, 2))).toBe('PK');
+    const files = unzipSync(new Uint8Array(await xlsx.arrayBuffer()));
+    const sheetRows = strFromU8(files['xl/worksheets/sheet1.xml']).match(/<row>.*?<\/row>/g) ?? [];
+    // the header, then the same leads in the same order as the CSV (first cell: the domain)
+    const firstCells = sheetRows.map((row) => /<t xml:space="preserve">([^<]*)<\/t>/.exec(row)?.[1]);
+    expect(firstCells).toEqual([EXPORT_COLUMNS[0], ...page.leads.map((l) => l.domain)]);
     await expectShape(await send('GET', '/leads/export?format=pdf'), 422, ValidationErrorSchema);
   });
 

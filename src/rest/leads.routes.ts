@@ -4,7 +4,6 @@
  * before the `{domain}` pattern.
  */
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
-import writeXlsxFile from 'write-excel-file/node';
 import type { AppEnv } from '../http/app-env.js';
 import { InputError } from '../services/input.errors.js';
 import type { Services } from '../services/services.js';
@@ -14,6 +13,7 @@ import { exportRow, leadRow } from './lead-row.js';
 import { DomainParamSchema, EXPORT_COLUMNS, ExportQuerySchema, LeadRowSchema, LeadsPageSchema, LeadsQuerySchema, ScoreBreakdownSchema } from './leads.schemas.js';
 import { commonResponses, DetailSchema, jsonContent } from './rest.schemas.js';
 import { streamResponse } from './stream-response.js';
+import { xlsxStream } from './xlsx-stream.js';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -116,10 +116,7 @@ export function registerLeadRoutes(app: OpenAPIHono<AppEnv>, services: Services)
     const rows = services.leads.exportRows(filterOf(query));
     const name = exportFileName(new Date());
     if (query.format === 'xlsx') {
-      const data: (string | number | null)[][] = [[...EXPORT_COLUMNS]];
-      for await (const page of rows) for (const row of page) data.push(exportRow(row));
-      const buffer = await writeXlsxFile(data).toBuffer();
-      return new Response(new Uint8Array(buffer), {
+      return new Response(xlsxStream(EXPORT_COLUMNS, rows, exportRow, 'Leads'), {
         status: 200,
         headers: { 'content-type': XLSX_TYPE, 'content-disposition': `attachment; filename=${name}.xlsx` },
       });
