@@ -98,7 +98,10 @@ export function createLocalGate(options: GateOptions): QueryGate {
       for (;;) {
         // wait out any backoff first, then take a token (a pause may start while we wait)
         for (let pause = pausedFor(); pause > 0; pause = pausedFor()) await sleep(pause, signal);
-        await sleepUntil(performance.now() + bucket.reserve(), signal);
+        // a token due now needs no timer (nor a promise: the hot path of every query)
+        const tokenWait = bucket.reserve();
+        if (tokenWait > 0) await sleepUntil(performance.now() + tokenWait, signal);
+        else signal?.throwIfAborted();
         // a pause that began while this query waited for its token holds it too; after the
         // pause it takes a fresh token (the stale one is dropped, so the bucket stays honest)
         if (pausedFor() > 0) continue;

@@ -105,15 +105,21 @@ export function watchQueueDepth(...queues: CountableQueue[]): () => void {
   };
 }
 
+type UpstreamProtocol = 'dns' | 'whois' | 'rdap';
+// the label sets of the latency histogram, made once: one is observed per upstream query
+const upstreamLabels = Object.fromEntries(
+  (['dns', 'whois', 'rdap'] as const).map((protocol) => [protocol, { ok: { protocol, outcome: 'ok' }, error: { protocol, outcome: 'error' } }]),
+) as Record<UpstreamProtocol, Record<'ok' | 'error', { protocol: UpstreamProtocol; outcome: 'ok' | 'error' }>>;
+
 /** Time an upstream call into the latency histogram (outcome ok / error). */
-export async function timeUpstream<T>(protocol: 'dns' | 'whois' | 'rdap', run: () => Promise<T>): Promise<T> {
-  const end = metrics.upstreamLatency.startTimer({ protocol });
+export async function timeUpstream<T>(protocol: UpstreamProtocol, run: () => Promise<T>): Promise<T> {
+  const started = performance.now();
   try {
     const value = await run();
-    end({ outcome: 'ok' });
+    metrics.upstreamLatency.observe(upstreamLabels[protocol].ok, (performance.now() - started) / 1000);
     return value;
   } catch (error) {
-    end({ outcome: 'error' });
+    metrics.upstreamLatency.observe(upstreamLabels[protocol].error, (performance.now() - started) / 1000);
     throw error;
   }
 }

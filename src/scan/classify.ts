@@ -97,8 +97,8 @@ export function classifyProvider(
   mx: readonly MxRecord[],
   spfIncludes: readonly string[],
 ): Classification {
-  const host = pickDecidingHost(sortMx(mx));
-  if (host === null) {
+  const deciding = pickDecidingHost(sortMx(mx));
+  if (deciding === null) {
     return {
       provider: 'Unknown',
       provider_confidence: 'low',
@@ -109,8 +109,8 @@ export function classifyProvider(
     };
   }
 
+  const { host, match } = deciding;
   const mxRoot = registrableDomain(host);
-  const match = matchHost(host);
 
   if (match?.kind === 'provider') {
     return {
@@ -160,21 +160,36 @@ const HOST_RULES: readonly HostMatch[] = [
   ),
 ];
 
+/** The rules' suffixes normalised once, for {@link matchHost} (the hot path of every scan). */
+const NORMALIZED_RULES: readonly { rule: HostMatch; suffix: string }[] = HOST_RULES.map((rule) => ({ rule, suffix: normalizeHost(rule.suffix) })).filter(
+  (r) => r.suffix !== '',
+);
+
+/** `matchesSuffix` for a host and a suffix that are both normalised already (no allocation). */
+function isUnder(host: string, suffix: string): boolean {
+  return host === suffix || (host.length > suffix.length && host.endsWith(suffix) && host.charCodeAt(host.length - suffix.length - 1) === 0x2e);
+}
+
 /** The most specific (longest) matching suffix wins, so table order never matters. */
 function matchHost(host: string): HostMatch | null {
+  const h = normalizeHost(host);
   let best: HostMatch | null = null;
-  for (const rule of HOST_RULES) {
-    if (matchesSuffix(host, rule.suffix) && (!best || rule.suffix.length > best.suffix.length)) {
-      best = rule;
-    }
+  for (const { rule, suffix } of NORMALIZED_RULES) {
+    if (isUnder(h, suffix) && (!best || rule.suffix.length > best.suffix.length)) best = rule;
   }
   return best;
 }
 
-function pickDecidingHost(sorted: readonly MxRecord[]): string | null {
+/** The deciding MX host (see classifyProvider) and what it matches (null: no rule). */
+function pickDecidingHost(sorted: readonly MxRecord[]): { host: string; match: HostMatch | null } | null {
   if (sorted.length === 0) return null;
-  const lowest = sorted.filter((r) => r.preference === sorted[0].preference);
-  return (lowest.find((r) => matchHost(r.host) !== null) ?? lowest[0]).host;
+  const preference = sorted[0].preference;
+  for (const r of sorted) {
+    if (r.preference !== preference) break;
+    const match = matchHost(r.host);
+    if (match) return { host: r.host, match };
+  }
+  return { host: sorted[0].host, match: null };
 }
 
 function localProviderOf(mxRoot: string | null): string | null {
@@ -189,7 +204,9 @@ function matchesSpfRule(include: string, pattern: string): boolean {
 }
 
 function normalizeHost(host: string): string {
-  return host.trim().toLowerCase().replace(/\.+$/, '');
+  const h = host.trim().toLowerCase();
+  // most hosts have no trailing dot: skip the regex for them (hot path)
+  return h.charCodeAt(h.length - 1) === 0x2e ? h.replace(/\.+$/, '') : h;
 }
 
 function compare(a: string, b: string): number {

@@ -36,4 +36,41 @@ describe('createIoBudget', () => {
     expect(b.remainingMs).toBeLessThanOrEqual(25);
     await expect(b.spend(() => sleep(200))).rejects.toMatchObject({ budgetMs: 60 });
   });
+
+  it('race: rejects when the budget runs out while the step goes on, and charges only up to then', async () => {
+    const budget = createIoBudget(60);
+    let finished = false;
+    const step = sleep(150).then(() => (finished = true));
+    await expect(budget.race(() => step)).rejects.toBeInstanceOf(BudgetExhaustedError);
+    expect(finished).toBe(false);
+    expect(budget.remainingMs).toBe(0);
+    await step;
+  });
+
+  it('race and spend: an outer abort rejects with its reason at once; a step that throws is charged and rejects', async () => {
+    const outer = new AbortController();
+    const budget = createIoBudget(1000, outer.signal);
+    let stepSignal: AbortSignal | undefined;
+    const racing = budget.race(() => sleep(500));
+    const spending = budget.spend((signal) => {
+      stepSignal = signal;
+      return sleep(500);
+    });
+    const t0 = performance.now();
+    outer.abort(new Error('job cancelled'));
+    await expect(racing).rejects.toThrow('job cancelled');
+    await expect(spending).rejects.toThrow('job cancelled');
+    expect(performance.now() - t0).toBeLessThan(100);
+    expect(stepSignal?.aborted).toBe(true);
+    await expect(budget.race(async () => 1)).rejects.toThrow('job cancelled');
+
+    const plain = createIoBudget(1000);
+    await expect(
+      plain.race(() => {
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    await expect(plain.race(async () => 'ok')).resolves.toBe('ok');
+    expect(plain.remainingMs).toBeGreaterThan(990);
+  });
 });

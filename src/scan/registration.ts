@@ -8,7 +8,7 @@ import { BudgetExhaustedError, type IoBudget } from './io-budget.js';
 import { MAX_UPSTREAM_WAIT_MS, whoisUpstream, type QueryGate } from './rate-gate.js';
 import type { RdapBootstrap } from './rdap/rdap.bootstrap.js';
 import { fetchRdapDomain } from './rdap/rdap.client.js';
-import { guardedFetchFor, originOf } from './rdap/rdap.fetch.js';
+import { guardedFetchTrusting, hostOf } from './rdap/rdap.fetch.js';
 import { parseRdapDomain } from './rdap/rdap.parse.js';
 import { createScanError, ScanError, toScanError } from './scan.errors.js';
 import type { RegistrationInfo } from './scan.types.js';
@@ -84,7 +84,7 @@ function assertBudgetLeft(budget: IoBudget, what: string, upstream: string) {
 }
 
 async function viaRdap(domain: string, baseUrl: string, deps: RegistrationDeps, budget: IoBudget, timeoutMs: number, signal?: AbortSignal): Promise<RegistrationResult> {
-  const upstream = whoisUpstream(new URL(baseUrl).host);
+  const upstream = whoisUpstream(hostOf(baseUrl));
   assertBudgetLeft(budget, 'RDAP server', upstream);
   // a Retry-After longer than any domain should wait: this attempt counts as throttled at once
   const pausedMs = deps.gate.pausedForMs(upstream);
@@ -94,7 +94,7 @@ async function viaRdap(domain: string, baseUrl: string, deps: RegistrationDeps, 
   await deps.gate.acquire(upstream, signal);
   try {
     const response = await budget.spend((stepSignal) =>
-      fetchRdapDomain({ baseUrl, domain, timeoutMs, signal: stepSignal, fetchImpl: deps.fetchImpl ?? guardedFetchFor(originOf(deps.config.rdapUrl)) }),
+      fetchRdapDomain({ baseUrl, domain, timeoutMs, signal: stepSignal, fetchImpl: deps.fetchImpl ?? guardedFetchTrusting(deps.config.rdapUrl) }),
     );
     deps.gate.reportSuccess(upstream);
     if (response.kind === 'not_found') return { kind: 'not_registered', source: 'rdap' };

@@ -11,13 +11,13 @@ import { classifyProvider, sortMx } from './classify.js';
 import { probeDkim } from './dkim.js';
 import { pickDmarcRecord, parseDmarc } from './dmarc.js';
 import { createDnsLookup, type DnsAnswer } from './dns/dns.client.js';
-import { memoizeDnsLookup, type DnsAnswerMemo } from './dns/dns.memo.js';
+import { DnsAnswers, memoizeDnsLookup, type DnsAnswerMemo } from './dns/dns.memo.js';
 import { createIoBudget, type ChargeableBudget, type IoBudget } from './io-budget.js';
 import { MAX_UPSTREAM_WAIT_MS, type QueryGate } from './rate-gate.js';
 import type { RdapBootstrap } from './rdap/rdap.bootstrap.js';
 import { lookupRegistration, type RegistrationResult } from './registration.js';
 import { createScanError, ScanError, toScanError } from './scan.errors.js';
-import { LEAD_FIELDS, type Classification, type DnsSignals, type Lead, type RegistrationInfo } from './scan.types.js';
+import type { Classification, DnsSignals, Lead, RegistrationInfo } from './scan.types.js';
 import { scoreLead } from './score.js';
 import { parseSpf, pickSpfRecords } from './spf.js';
 
@@ -92,7 +92,7 @@ const EMPTY_REGISTRATION: RegistrationInfo = {
 
 const records = <T>(answer: DnsAnswer<T>): T[] => (answer.kind === 'records' ? answer.records : []);
 
-async function runDnsStage(domain: string, deps: ScanDeps, signal: AbortSignal | undefined, budget: IoBudget, answers: DnsAnswerMemo, onDomainExists: () => void) {
+async function runDnsStage(domain: string, deps: ScanDeps, signal: AbortSignal | undefined, budget: IoBudget, answers: DnsAnswers, onDomainExists: () => void) {
   const lookup = createDnsLookup({
     servers: deps.config.dnsServers,
     queryTimeoutMs: deps.config.dnsQueryTimeoutMs,
@@ -136,33 +136,53 @@ async function runDnsStage(domain: string, deps: ScanDeps, signal: AbortSignal |
 /** Build the lead from the finished stages. Pure. */
 export function assembleLead(domain: string, dns: DnsStageResult, registration: RegistrationInfo, whoisFailed: boolean, now: Date): Lead {
   const { signals, classification } = dns;
+  const mx = sortMx(signals.mx);
   const score = scoreLead({
     provider: classification.provider,
     mailGateway: classification.mail_gateway,
-    hasMx: sortMx(signals.mx).length > 0,
+    hasMx: mx.length > 0,
     spf: signals.spf,
     dkim: signals.dkimSelector !== null,
     dmarc: signals.dmarc,
     expiresAt: registration.expires_at,
     now,
   });
-  const lead: Lead = {
+  // one literal in the contract's field order (LEAD_FIELDS: readable JSON, stable CSV), with
+  // the same shape for every lead: no intermediate copy, and JSON.stringify's fast path
+  return {
     domain,
-    ...score,
-    ...classification,
-    mx_hosts: sortMx(signals.mx).map((m) => m.host),
+    score: score.score,
+    segment: score.segment,
+    reason: score.reason,
+    provider: classification.provider,
+    local_provider: classification.local_provider,
+    tenant_size: classification.tenant_size,
+    mx_root: classification.mx_root,
+    mx_hosts: mx.map((m) => m.host),
+    mail_gateway: classification.mail_gateway,
+    provider_confidence: classification.provider_confidence,
     spf: signals.spf !== null,
     spf_includes: signals.spf?.includes ?? [],
     dkim: signals.dkimSelector !== null,
     dkim_selector: signals.dkimSelector,
     dmarc_policy: signals.dmarc?.policy ?? null,
     dmarc_coverage: signals.dmarc ? signals.dmarc.coverage : null,
-    ...registration,
+    registrar: registration.registrar,
+    created_at: registration.created_at,
+    expires_at: registration.expires_at,
+    nameservers: registration.nameservers,
+    whois_source: registration.whois_source,
     scan_status: whoisFailed ? 'whois_failed' : 'completed',
     scanned_at: now.toISOString(),
+    readiness_score: score.readiness_score,
+    priority_score: score.priority_score,
+    technical_heat: score.technical_heat,
+    commercial_segment: score.commercial_segment,
+    commercial_heat: score.commercial_heat,
+    priority_category: score.priority_category,
+    priority_label: score.priority_label,
+    tags: score.tags,
   };
-  // the contract's field order, for readable JSON and stable CSV
-  return Object.fromEntries(LEAD_FIELDS.map((field) => [field, lead[field]])) as unknown as Lead;
 }
 
 /** One attempt at one (normalised) domain. Throws ScanError (with `partial`) on failure. */
@@ -180,17 +200,19 @@ export async function scanDomainAttempt(domain: string, deps: ScanDeps, options:
   };
 
   const attach = (error: unknown): ScanErrorWithPartial => Object.assign(toScanError(error), { partial });
+  // the answers of earlier attempts, and this one's as they come (kept on failure)
+  let dnsAnswers: DnsAnswers | undefined;
   try {
     if (!partial.dns) {
       if (partial.registration) startRegistration();
-      // the answers of earlier attempts, and this one's as they come (kept on failure)
-      partial.dnsAnswers = { ...partial.dnsAnswers };
-      partial.dns = await runDnsStage(domain, deps, signal, budgets.dns, partial.dnsAnswers, startRegistration);
+      dnsAnswers = new DnsAnswers(partial.dnsAnswers);
+      partial.dns = await runDnsStage(domain, deps, signal, budgets.dns, dnsAnswers, startRegistration);
       delete partial.dnsAnswers;
     } else {
       startRegistration();
     }
   } catch (error) {
+    if (dnsAnswers) partial.dnsAnswers = dnsAnswers.toMemo();
     // let a running registration lookup finish so the retry can reuse it
     if (registration) {
       const done = await registration.then((r) => r, () => undefined);

@@ -7,6 +7,9 @@ import { InputError } from '../services/input.errors.js';
  * PostgreSQL text and jsonb cannot hold them, and one would fail the whole batch.
  */
 export function jsonParam(value: unknown): string {
+  // JSON writes a NUL as \u0000: without one, the plain (much faster) serialisation is the answer
+  const plain = JSON.stringify(value);
+  if (plain !== undefined && !plain.includes('\\u0000')) return plain;
   return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' && v.includes('\0') ? v.replaceAll('\0', '') : v));
 }
 

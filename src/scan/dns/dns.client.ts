@@ -82,7 +82,8 @@ export function createDnsLookup(options: DnsClientOptions): DnsLookup {
     }
     await gate.acquire(DNS_UPSTREAM, signal);
     try {
-      const records = await budget.spend(() => timeUpstream('dns', run));
+      // the query ends on the resolver's own timeout: nothing to cancel, so no AbortSignal for it
+      const records = await budget.race(() => timeUpstream('dns', run));
       gate.reportSuccess(DNS_UPSTREAM);
       return records.length ? { kind: 'records', records } : { kind: 'nodata' };
     } catch (error) {

@@ -4,7 +4,7 @@
  */
 import { timeUpstream } from '../../observability/metrics.js';
 import { createScanError } from '../scan.errors.js';
-import { guardedFetchFor } from './rdap.fetch.js';
+import { guardedFetchFor, guardedRequestOf, hostOf, type RawResponse } from './rdap.fetch.js';
 import { parseRetryAfter } from './rdap.parse.js';
 
 export type RdapResponse = { kind: 'found'; body: unknown } | { kind: 'not_found' };
@@ -25,7 +25,7 @@ export function fetchRdapDomain(options: RdapQueryOptions): Promise<RdapResponse
 async function requestRdapDomain(options: RdapQueryOptions): Promise<RdapResponse> {
   const { baseUrl, domain, timeoutMs, signal, fetchImpl = guardedFetchFor([]) } = options;
   const url = `${baseUrl}/domain/${encodeURIComponent(domain)}`;
-  const upstream = new URL(baseUrl).host;
+  const upstream = hostOf(baseUrl);
   // a controller and a cleared timer rather than AbortSignal.timeout/any (see io-budget.ts)
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
@@ -35,9 +35,13 @@ async function requestRdapDomain(options: RdapQueryOptions): Promise<RdapRespons
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
   };
-  let response: Response;
+  let response: RdapHttpResponse;
   try {
-    response = await fetchImpl(url, { headers: { accept: 'application/rdap+json, application/json' }, signal: controller.signal });
+    // the guarded client's raw exchange when it is the one in use: no WHATWG Response per domain
+    const request = guardedRequestOf(fetchImpl);
+    response = request
+      ? fromRaw(await request(url, { accept: ACCEPT }, controller.signal))
+      : fromFetch(await fetchImpl(url, { headers: { accept: ACCEPT }, signal: controller.signal }));
   } catch (error) {
     release();
     const aborted = controller.signal.aborted;
@@ -54,20 +58,52 @@ async function requestRdapDomain(options: RdapQueryOptions): Promise<RdapRespons
   }
 }
 
-async function readRdapResponse(response: Response, upstream: string): Promise<RdapResponse> {
-  if (response.status === 404) {
+const ACCEPT = 'application/rdap+json, application/json';
+
+/** What readRdapResponse needs of an HTTP response, from a fetch Response or a raw exchange. */
+interface RdapHttpResponse {
+  status: number;
+  retryAfter: string | null;
+  json(): Promise<unknown>;
+  /** Drop the body unread. */
+  discard(): Promise<void>;
+}
+
+const fromFetch = (response: Response): RdapHttpResponse => ({
+  status: response.status,
+  retryAfter: response.headers.get('retry-after'),
+  json: () => response.json(),
+  discard: async () => {
     await response.body?.cancel();
+  },
+});
+
+// fatal: false and the BOM dropped, as Response.json() decodes
+const utf8 = new TextDecoder();
+const fromRaw = (raw: RawResponse): RdapHttpResponse => {
+  const retryAfter = raw.headers['retry-after'];
+  return {
+    status: raw.status,
+    retryAfter: (Array.isArray(retryAfter) ? retryAfter.join(', ') : retryAfter) ?? null,
+    json: async () => JSON.parse(utf8.decode(raw.body ?? new Uint8Array())) as unknown,
+    discard: async () => {},
+  };
+};
+
+async function readRdapResponse(response: RdapHttpResponse, upstream: string): Promise<RdapResponse> {
+  if (response.status === 404) {
+    await response.discard();
     return { kind: 'not_found' };
   }
   if (response.status === 429) {
-    await response.body?.cancel();
+    await response.discard();
     throw createScanError('rdap_throttled', `RDAP server ${upstream} is rate limiting (429)`, {
       upstream,
-      retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
+      retryAfterMs: parseRetryAfter(response.retryAfter),
     });
   }
-  if (!response.ok) {
-    await response.body?.cancel();
+  if (response.status < 200 || response.status > 299) {
+    await response.discard();
     throw createScanError(
       response.status >= 500 ? 'rdap_server_error' : 'rdap_error',
       `RDAP server ${upstream} answered HTTP ${response.status}`,

@@ -11,7 +11,7 @@
  *   rules above. The body is read to at most `maxBytes` (1 MiB), the whole exchange (redirects
  *   included) under the caller's AbortSignal (its deadline).
  */
-import http from 'node:http';
+import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { assertPublicHost, BlockedAddressError, createPublicLookup, type ResolveAll } from '../net/public-lookup.js';
@@ -41,12 +41,24 @@ export class OutboundRefusedError extends Error {
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const NO_BODY = new Set([101, 204, 205, 304]);
 
-interface RawResponse {
+/** One exchange as read off the socket: no WHATWG Headers/Response/stream made for it. */
+export interface RawResponse {
   status: number;
-  headers: Headers;
+  headers: IncomingHttpHeaders;
+  /** The whole body; null for a status that has none (204, 304, ...) or a redirect. */
   body: Buffer | null;
   location?: string;
 }
+
+/** The guarded GET without the `fetch` wrapping: the same rules, redirects and caps. */
+export type GuardedRequest = (url: string | URL, headers: Record<string, string>, signal?: AbortSignal) => Promise<RawResponse>;
+
+// the raw request behind each guarded fetch, so a caller on the hot path (RDAP, once per
+// domain) can skip building a WHATWG Response; any other fetch goes through `fetch` as given
+const rawRequests = new WeakMap<typeof fetch, GuardedRequest>();
+
+/** The raw request behind a fetch made by {@link createGuardedFetch}, or undefined for any other fetch. */
+export const guardedRequestOf = (fetchImpl: typeof fetch): GuardedRequest | undefined => rawRequests.get(fetchImpl);
 
 /** The origin of a configured URL, or nothing when unset or malformed. */
 export const originOf = (url: string | undefined): string[] => {
@@ -82,11 +94,7 @@ export function createGuardedFetch(options: GuardedFetchOptions = {}): typeof fe
       const agent = url.protocol === 'https:' ? agents['https:'] : agents['http:'];
       const req = transport.request(url, { method: 'GET', headers, agent, ...(lookup ? { lookup } : {}) }, (res) => {
         const status = res.statusCode ?? 0;
-        const responseHeaders = new Headers();
-        for (const [name, value] of Object.entries(res.headers)) {
-          if (value === undefined) continue;
-          for (const v of Array.isArray(value) ? value : [value]) responseHeaders.append(name, v);
-        }
+        const responseHeaders = res.headers;
         if (REDIRECTS.has(status) && res.headers.location) {
           res.resume();
           return resolve({ status, headers: responseHeaders, body: null, location: res.headers.location });
@@ -121,11 +129,8 @@ export function createGuardedFetch(options: GuardedFetchOptions = {}): typeof fe
     });
   }
 
-  return (async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    const signal = init?.signal ?? undefined;
-    const headers: Record<string, string> = {};
-    new Headers(init?.headers).forEach((value, name) => (headers[name] = value));
-    let url = new URL(input instanceof Request ? input.url : String(input));
+  const request: GuardedRequest = async (input, headers, signal) => {
+    let url = new URL(input);
     for (let redirects = 0; ; redirects++) {
       const isTrusted = trusted.has(url.origin);
       if (!isTrusted) checkUntrusted(url);
@@ -142,12 +147,47 @@ export function createGuardedFetch(options: GuardedFetchOptions = {}): typeof fe
         continue;
       }
       if (raw.status < 200 || raw.status > 599) throw new OutboundRefusedError(`${url.host}: unexpected HTTP status ${raw.status}`);
-      return new Response(NO_BODY.has(raw.status) || !raw.body ? null : new Uint8Array(raw.body), { status: raw.status, headers: raw.headers });
+      return NO_BODY.has(raw.status) ? { ...raw, body: null } : raw;
     }
+  };
+
+  const guardedFetch = (async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const headers: Record<string, string> = {};
+    new Headers(init?.headers).forEach((value, name) => (headers[name] = value));
+    const raw = await request(input instanceof Request ? input.url : String(input), headers, init?.signal ?? undefined);
+    const responseHeaders = new Headers();
+    for (const [name, value] of Object.entries(raw.headers)) {
+      if (value === undefined) continue;
+      for (const v of Array.isArray(value) ? value : [value]) responseHeaders.append(name, v);
+    }
+    return new Response(raw.body ? new Uint8Array(raw.body) : null, { status: raw.status, headers: responseHeaders });
   }) as typeof fetch;
+  rawRequests.set(guardedFetch, request);
+  return guardedFetch;
 }
 
 const shared = new Map<string, typeof fetch>();
+const byConfiguredUrl = new Map<string | undefined, typeof fetch>();
+
+/** `guardedFetchFor(originOf(url))`, remembered per URL: asked once per domain (RDAP). */
+export function guardedFetchTrusting(url: string | undefined): typeof fetch {
+  let f = byConfiguredUrl.get(url);
+  if (!f) byConfiguredUrl.set(url, (f = guardedFetchFor(originOf(url))));
+  return f;
+}
+
+const hosts = new Map<string, string>();
+
+/** `new URL(url).host`, remembered (RDAP base URLs: a few hundred at most); throws like `new URL`. */
+export function hostOf(url: string): string {
+  let host = hosts.get(url);
+  if (host === undefined) {
+    host = new URL(url).host;
+    if (hosts.size >= 1000) hosts.clear();
+    hosts.set(url, host);
+  }
+  return host;
+}
 
 /** One guarded fetch (and its keep-alive agents) per set of trusted origins, for the process. */
 export function guardedFetchFor(trustedOrigins: readonly string[]): typeof fetch {
