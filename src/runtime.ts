@@ -11,7 +11,7 @@ import { instrumentGate } from './observability/gate-metrics.js';
 import { observeJobLifecycle } from './observability/job-lifecycle.js';
 import { watchQueueDepth, withTimeout } from './observability/metrics.js';
 import { createJobStore } from './jobs/job.store.js';
-import { createProgressBus, createProgressPublisher } from './jobs/progress.js';
+import { createLeadPublisher, createProgressBus, createProgressPublisher } from './jobs/progress.js';
 import { createQueues } from './jobs/queue.js';
 import { noopSink, type ResultSink } from './jobs/result-sink.js';
 import { createClusterGate } from './limits/cluster-gate.js';
@@ -68,6 +68,7 @@ export async function buildRuntime(options: RuntimeOptions) {
   const store = observeDomainOutcomes(createJobStore(redis, { prefix, ttlSeconds: config.jobs.ttlSeconds, persisted }), logger);
   const bus = createProgressBus(redis, subscriber, prefix);
   const publisher = observeJobLifecycle(createProgressPublisher(bus), logger);
+  const leads = createLeadPublisher(bus);
   const gateOptions = {
     dnsRate: config.limits.dnsRate,
     whoisRate: config.limits.whoisRate,
@@ -102,7 +103,7 @@ export async function buildRuntime(options: RuntimeOptions) {
     oldClients: oldClientServices(repos, singleScan, bulk, config.jobs.maxBulk),
   };
   const worker = options.worker
-    ? createScanWorker({ config, redisUrl, logger, store, scan: scanDeps, retries: config.limits.retries, backoffMs: config.limits.backoffMs, publisher, bus, sink, bulk, onJobFinished, redisState })
+    ? createScanWorker({ config, redisUrl, logger, store, scan: scanDeps, retries: config.limits.retries, backoffMs: config.limits.backoffMs, publisher, leads, sink, bulk, onJobFinished, redisState })
     : undefined;
   const persistWorker = repos ? createPersistWorker(config, redisUrl, store, repos, logger, redisState) : undefined;
 
@@ -128,6 +129,7 @@ export async function buildRuntime(options: RuntimeOptions) {
       closing.abort();
       await worker?.close();
       await persistWorker?.close();
+      await leads.flush();
       await publisher.flush();
       await sink.drain();
       unwatchQueues();

@@ -41,7 +41,10 @@ export interface UnitEntry {
   partial: string | null;
 }
 
-export type RecordResult = { counted: true; snapshot: JobSnapshot } | { counted: false; reason: 'duplicate' | 'finished' | 'unknown_job' };
+export type RecordResult =
+  /** `payload`: the lead or failure as stored (JSON), for whoever sends it on without serialising it again. */
+  | { counted: true; snapshot: JobSnapshot; payload: string }
+  | { counted: false; reason: 'duplicate' | 'finished' | 'unknown_job' };
 
 const RECORD_SCRIPT = `
 local status = redis.call('HGET', KEYS[1], 'status')
@@ -72,9 +75,12 @@ if processed >= tonumber(redis.call('HGET', KEYS[1], 'total')) and redis.call('H
   redis.call('HSET', KEYS[1], 'status', 'completed', 'finished_at', ARGV[4])
   for i = 1, #KEYS do redis.call('EXPIRE', KEYS[i], ARGV[5]) end
 end
--- the fresh state, so the caller needs no second round trip
-return redis.call('HGETALL', KEYS[1])
+-- the fresh state (the snapshot's fields: SNAPSHOT_FIELDS), so the caller needs no second round trip
+return redis.call('HMGET', KEYS[1], unpack(ARGV, 6))
 `;
+
+/** The meta-hash fields a snapshot is made of (toSnapshot), as the record script returns them. */
+const SNAPSHOT_FIELDS = ['status', 'total', 'processed', 'succeeded', 'failed', 'created_at', 'started_at', 'finished_at', 'timeout_at', 'error', 'submitted_by'] as const;
 
 // The domains of one unit (a range of the job's list), whether each is already counted, and
 // the stages a previous attempt saved: one round trip.
@@ -121,7 +127,7 @@ return 1
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    scoutRecord(meta: string, done: string, results: string, errors: string, domains: string, partial: string, domain: string, kind: string, payload: string, now: string, ttl: number): Result<number | string[], Context>;
+    scoutRecord(meta: string, done: string, results: string, errors: string, domains: string, partial: string, domain: string, kind: string, payload: string, now: string, ttl: number, ...snapshotFields: string[]): Result<number | (string | null)[], Context>;
     scoutStart(meta: string, now: string): Result<number, Context>;
     scoutFinish(meta: string, done: string, results: string, errors: string, domains: string, partial: string, seen: string, status: string, now: string, error: string, ttl: number): Result<number, Context>;
     scoutAdvance(round: string, priority: number): Result<number, Context>;
@@ -175,6 +181,43 @@ return tonumber(redis.call('GET', KEYS[1]) or '0')`,
     const k = keys(id);
     return [k.meta, k.done, k.results, k.errors, k.domains, k.partial, k.seen] as const;
   };
+  /**
+   * Records of domains that finish in the same event-loop turn go out as one pipeline (one
+   * socket write instead of one per domain), sent when the turn's I/O is done (setImmediate).
+   * Each is still its own atomic script call; a record not sent yet when the process dies is a
+   * domain not counted, which a re-run scans again, as before.
+   */
+  type RecordArgs = Parameters<Redis['scoutRecord']>;
+  type RecordReply = number | (string | null)[];
+  let pendingRecords: { args: RecordArgs; resolve: (reply: RecordReply) => void; reject: (error: unknown) => void }[] = [];
+  const sendRecords = () => {
+    const batch = pendingRecords;
+    pendingRecords = [];
+    if (batch.length === 1) {
+      const [only] = batch;
+      redis.scoutRecord(...only.args).then(only.resolve, only.reject);
+      return;
+    }
+    const pipeline = redis.pipeline();
+    for (const { args } of batch) pipeline.scoutRecord(...args);
+    pipeline.exec().then(
+      (replies) => {
+        batch.forEach(({ resolve, reject }, i) => {
+          const [error, reply] = replies?.[i] ?? [new Error('no reply to a pipelined record')];
+          if (error) reject(error);
+          else resolve(reply as RecordReply);
+        });
+      },
+      (error: unknown) => {
+        for (const { reject } of batch) reject(error);
+      },
+    );
+  };
+  const recordSoon = (...args: RecordArgs) =>
+    new Promise<RecordReply>((resolve, reject) => {
+      if (pendingRecords.push({ args, resolve, reject }) === 1) setImmediate(sendRecords);
+    });
+
   // beside the BullMQ keys (one hash slot), which the round script reads
   const roundKey = `{${prefix}}:sched:round`;
   const lifetimeOf = (timeoutAt: Date) => Math.ceil((timeoutAt.getTime() - Date.now()) / 1000) + ttlSeconds;
@@ -327,13 +370,17 @@ return tonumber(redis.call('GET', KEYS[1]) or '0')`,
     async record(id: string, domain: string, outcome: DomainOutcome, now = new Date()): Promise<RecordResult> {
       const k = keys(id);
       const payload = JSON.stringify(outcome.kind === 'succeeded' ? outcome.lead : outcome.failure);
-      const code = await redis.scoutRecord(k.meta, k.done, k.results, k.errors, k.domains, k.partial, domain, outcome.kind === 'succeeded' ? 's' : 'f', payload, now.toISOString(), ttlSeconds);
+      const code = await recordSoon(k.meta, k.done, k.results, k.errors, k.domains, k.partial, domain, outcome.kind === 'succeeded' ? 's' : 'f', payload, now.toISOString(), ttlSeconds, ...SNAPSHOT_FIELDS);
       if (code === -1) return { counted: false, reason: 'unknown_job' };
       if (code === -2) return { counted: false, reason: 'finished' };
       if (typeof code === 'number') return { counted: false, reason: 'duplicate' };
+      // the fields the hash has, as HGETALL would give them
       const h: Record<string, string> = {};
-      for (let i = 0; i + 1 < code.length; i += 2) h[code[i]] = code[i + 1];
-      return { counted: true, snapshot: toSnapshot(id, h) };
+      for (let i = 0; i < SNAPSHOT_FIELDS.length; i++) {
+        const value = code[i];
+        if (value !== null && value !== undefined) h[SNAPSHOT_FIELDS[i]] = value;
+      }
+      return { counted: true, snapshot: toSnapshot(id, h), payload };
     },
 
     /** End an unfinished job as failed (timeout) or cancelled; finished results are kept. */
@@ -379,7 +426,12 @@ return tonumber(redis.call('GET', KEYS[1]) or '0')`,
     /** Leads written to the database leave Redis (their `done` mark stays: they are counted). */
     async evictResults(rows: { jobId: string | null; lead: Lead }[]): Promise<void> {
       const byJob = new Map<string, string[]>();
-      for (const row of rows) if (row.jobId) byJob.set(row.jobId, [...(byJob.get(row.jobId) ?? []), row.lead.domain]);
+      for (const row of rows) {
+        if (!row.jobId) continue;
+        const domains = byJob.get(row.jobId);
+        if (domains) domains.push(row.lead.domain);
+        else byJob.set(row.jobId, [row.lead.domain]);
+      }
       if (byJob.size === 0) return;
       const pipeline = redis.pipeline();
       for (const [jobId, domains] of byJob) pipeline.hdel(keys(jobId).results, ...domains);

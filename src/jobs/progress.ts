@@ -15,7 +15,11 @@ export const resultsChannel = (prefix: string, id: string) => `${prefix}:results
 
 export interface ProgressBus {
   publishSnapshot(snapshot: JobSnapshot): Promise<void>;
-  publishLead(jobId: string, lead: Lead): Promise<void>;
+  /**
+   * Leads of one job, each already serialised (JSON), as one message: a JSON array. Subscribers
+   * of the results channel accept an array or a single lead (what workers before batching sent).
+   */
+  publishLeads(jobId: string, leadsJson: readonly string[]): Promise<void>;
   /** Subscribe to a channel; resolves once Redis confirmed the subscription. */
   subscribe<T>(channel: string, onMessage: (message: T) => void): Promise<() => void>;
 }
@@ -25,7 +29,10 @@ export function createProgressBus(publisher: Redis, subscriber: Redis, prefix: s
   const pubsub = new RedisPubSub({ publisher, subscriber });
   return {
     publishSnapshot: (snapshot) => pubsub.publish(progressChannel(prefix, snapshot.id), snapshot),
-    publishLead: (jobId, lead) => pubsub.publish(resultsChannel(prefix, jobId), lead),
+    // pre-serialised: straight to Redis (RedisPubSub would serialise the string again)
+    publishLeads: async (jobId, leadsJson) => {
+      await publisher.publish(resultsChannel(prefix, jobId), `[${leadsJson.join(',')}]`);
+    },
     async subscribe(channel, onMessage) {
       const id = await pubsub.subscribe(channel, onMessage);
       return () => pubsub.unsubscribe(id);
@@ -79,6 +86,48 @@ export function createProgressPublisher(bus: ProgressBus, intervalMs = 250) {
       pending.clear();
       for (const entry of entries) clearTimeout(entry.timer);
       await Promise.all(entries.map((e) => send(e.snapshot)));
+    },
+  };
+}
+
+export interface LeadPublisher {
+  /** Queue one finished lead (its JSON) for the job's results channel. */
+  add(jobId: string, leadJson: string): void;
+  /** Send what is queued for one job (before its final snapshot), or for every job (shutdown). */
+  flush(jobId?: string): Promise<void>;
+}
+
+/**
+ * Coalesce the live leads of each job: one pub/sub message per job at most every `intervalMs`
+ * (or once `maxBatch` leads wait), instead of one per domain. Leads are stored in Redis before
+ * they are queued here, and the results stream reads the store again after the final event, so
+ * a batch in flight when a job ends is not lost to a subscriber.
+ */
+export function createLeadPublisher(bus: ProgressBus, intervalMs = 100, maxBatch = 200): LeadPublisher {
+  const pending = new Map<string, { leads: string[]; timer: NodeJS.Timeout }>();
+  const send = (jobId: string): Promise<void> => {
+    const entry = pending.get(jobId);
+    if (!entry) return Promise.resolve();
+    pending.delete(jobId);
+    clearTimeout(entry.timer);
+    // live delivery is best effort: a lost message is read back from the store
+    return bus.publishLeads(jobId, entry.leads).catch(() => {});
+  };
+  return {
+    add(jobId, leadJson) {
+      const entry = pending.get(jobId);
+      if (entry) {
+        entry.leads.push(leadJson);
+        if (entry.leads.length >= maxBatch) void send(jobId);
+        return;
+      }
+      const timer = setTimeout(() => void send(jobId), intervalMs);
+      timer.unref();
+      pending.set(jobId, { leads: [leadJson], timer });
+    },
+    async flush(jobId) {
+      if (jobId !== undefined) return send(jobId);
+      await Promise.all([...pending.keys()].map(send));
     },
   };
 }
@@ -185,7 +234,10 @@ export async function* watchJobResults(bus: ProgressBus, store: JobStore, prefix
   const { heartbeatMs = 5000, signal } = options;
   const refresh = options.refresh ?? ((jobId: string) => store.snapshot(jobId));
   const queue = createEventQueue<{ lead?: Lead; snapshot?: JobSnapshot }>();
-  const unsubLeads = await bus.subscribe<Lead>(resultsChannel(prefix, id), (lead) => queue.push({ lead }));
+  const unsubLeads = await bus.subscribe<Lead | Lead[]>(resultsChannel(prefix, id), (message) => {
+    if (!Array.isArray(message)) return queue.push({ lead: message });
+    for (const lead of message) queue.push({ lead });
+  });
   const unsubProgress = await bus.subscribe<JobSnapshot>(progressChannel(prefix, id), (snapshot) => queue.push({ snapshot }));
   signal?.addEventListener('abort', () => queue.interrupt(), { once: true });
   options.closing?.addEventListener('abort', () => queue.interrupt(), { once: true });

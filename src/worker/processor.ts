@@ -17,11 +17,12 @@ import { setMaxListeners } from 'node:events';
 import type { Job } from 'bullmq';
 import { z } from 'zod';
 import type { JobStore, UnitEntry } from '../jobs/job.store.js';
-import type { createProgressPublisher, ProgressBus } from '../jobs/progress.js';
+import type { createProgressPublisher, LeadPublisher } from '../jobs/progress.js';
 import type { ResultSink } from '../jobs/result-sink.js';
 import { scanWithRetries, type ScanDeps, type ScanPartial } from '../scan/scan-domain.js';
 import { toScanError, type ScanFailure } from '../scan/scan.errors.js';
 import type { Logger } from '../logger.js';
+import { createJobEndedCache } from './job-ended-cache.js';
 import { createSlots, type Slots } from './slots.js';
 
 const unitSchema = z.object({
@@ -39,7 +40,8 @@ export interface ProcessorDeps {
   /** Base of the exponential backoff (SCOUT_BACKOFF_MS). */
   backoffMs: number;
   publisher: ReturnType<typeof createProgressPublisher>;
-  bus: ProgressBus;
+  /** Live leads, coalesced per job (the results channel). */
+  leads: LeadPublisher;
   sink: ResultSink;
   logger: Logger;
   now?: () => Date;
@@ -82,14 +84,16 @@ export function parseUnit(data: unknown): ProcessorJobData | null {
 }
 
 export function createDomainProcessor(deps: ProcessorDeps) {
-  const { store, publisher, bus, sink, logger } = deps;
+  const { store, publisher, leads, sink, logger } = deps;
   const now = deps.now ?? (() => new Date());
   const slots = deps.slots ?? createSlots(5);
+  // no status read per domain: fresh within 100 ms, and every record reply refreshes it
+  const ended = createJobEndedCache(async (jobId) => store.isFinished(await store.status(jobId)));
 
   async function processDomain(jobId: string, entry: UnitEntry, signal: AbortSignal | undefined): Promise<ProcessOutcome> {
     const { domain, position } = entry;
     // the bulk job ended (cancelled, timed out) or expired: drain the rest of the unit cheaply
-    if (store.isFinished(await store.status(jobId))) return 'skipped';
+    if (await ended.hasEnded(jobId)) return 'skipped';
     let outcome: Parameters<JobStore['record']>[2];
     try {
       const result = await scanWithRetries(domain, deps.scan, {
@@ -113,15 +117,19 @@ export function createDomainProcessor(deps: ProcessorDeps) {
     }
 
     const recorded = await store.record(jobId, domain, outcome, now());
+    ended.learn(jobId, recorded.counted ? store.isFinished(recorded.snapshot.status) : recorded.reason === 'finished');
     if (!recorded.counted) return recorded.reason === 'duplicate' ? 'duplicate' : 'skipped';
     if (outcome.kind === 'succeeded') {
       sink.saveLead(jobId, position, outcome.lead);
-      await bus.publishLead(jobId, outcome.lead).catch(() => {});
+      leads.add(jobId, recorded.payload);
     } else {
       sink.saveFailure(jobId, outcome.failure);
     }
+    const final = recorded.snapshot.status !== 'running';
+    // the job's last leads go out before its final snapshot
+    if (final) await leads.flush(jobId);
     await publisher.publish(recorded.snapshot);
-    if (recorded.snapshot.status !== 'running') {
+    if (final) {
       sink.saveJob(recorded.snapshot, (await store.options(jobId)) ?? {});
       await deps.onJobFinished?.(jobId);
     }
