@@ -81,7 +81,7 @@ const app = createApp({
 handleRequest = app.handleNodeRequest;
 // a request line or headers over Node's 16 KB, or malformed HTTP: a JSON reason, not a bare status
 answerClientErrors(server);
-const ws = attachWebSocket(server, app, config.apiKeys, config.http.corsOrigins);
+const ws = attachWebSocket(server, app, config.apiKeys, config.http.corsOrigins, config.http.maxBodyBytes);
 const { port } = server.address() as AddressInfo;
 logger.info({ host: config.host, port, worker: config.runWorker }, `domain-scout API on http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/graphql`);
 

@@ -44,9 +44,14 @@ export function allowedSocketOrigin(origin: string | undefined, host: string | u
 /** The principal of a socket, set once its `connection_init` passed the key check. */
 const socketPrincipals = new WeakMap<WebSocket, Principal>();
 
-export function attachWebSocket(server: Server, app: App, apiKeys: ApiKey[] = [], corsOrigins: readonly string[] = []) {
+/** Largest WebSocket message (a GraphQL document with its variables); ws would take 100 MiB. */
+export const WS_MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
+
+export function attachWebSocket(server: Server, app: App, apiKeys: ApiKey[] = [], corsOrigins: readonly string[] = [], maxMessageBytes = WS_MAX_MESSAGE_BYTES) {
   const wss = new WebSocketServer({
     server,
+    // a bigger frame closes the socket (1009) before it is buffered whole
+    maxPayload: maxMessageBytes,
     path: app.yoga.graphqlEndpoint,
     // another site's page is refused at the upgrade (403), before any message
     verifyClient: ({ origin, req }: { origin?: string; req: IncomingMessage }, done: (ok: boolean, status?: number, reason?: string) => void) =>

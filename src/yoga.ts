@@ -38,6 +38,7 @@ export function createYogaServer({ schema, services, logger, keysConfigured, plu
     landingPage: false,
     // yoga's own byte cap (25 MB by default) would cut a streamed upload off midway; bodies are
     // capped before yoga by src/http/body-limit.ts (SCOUT_MAX_BODY_BYTES), uploads by their entries
+    // (src/services/bulk-stream.ts), WebSocket messages by src/ws.ts
     maxRequestBodySize: false,
     plugins: [
       // a browser's "simple" request (form POST, plain GET) cannot run an operation: it needs a

@@ -231,3 +231,24 @@ describe('streaming bulk submission', () => {
     expect(later.succeeded + later.failed).toBe(later.processed);
   });
 });
+
+describe('streamed uploads are bounded by entries of every kind', () => {
+  it('repeats and rejected lines count towards 4 x SCOUT_MAX_BULK_STREAM entries: an endless body of them is refused', async () => {
+    const smallPrefix = uniquePrefix('stream-cap');
+    const small = await startStack(sim, smallPrefix, { worker: false, env: { SCOUT_MAX_BULK_STREAM: '10' } });
+    try {
+      // 3 distinct domains (under the 10 allowed), then 50 repeats and junk lines: 53 entries > 40
+      const body = [domains[0], domains[1], domains[2], ...Array.from({ length: 25 }, () => domains[0]), ...Array.from({ length: 25 }, (_, i) => `junk ${i}`)].join('\n');
+      const r = await small.app.fetch(new Request('http://test/scan/bulk', { method: 'POST', body, headers: { 'content-type': 'text/plain' } }));
+      expect(r.status).toBe(422);
+      expect(JSON.stringify(await r.json())).toMatch(/more than 40 entries/);
+      // 40 entries with repeats are still taken
+      const ok = await small.app.fetch(new Request('http://test/scan/bulk', { method: 'POST', body: Array.from({ length: 40 }, (_, i) => domains[i % 5]).join('\n'), headers: { 'content-type': 'text/plain' } }));
+      expect(ok.status).toBe(200);
+      expect(((await ok.json()) as { total: number }).total).toBe(5);
+    } finally {
+      await cleanupPrefix(small.runtime, smallPrefix);
+      await small.close();
+    }
+  });
+});

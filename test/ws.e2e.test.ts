@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { generateCases } from '../src/sim/sim.cases.js';
 import { startSimulator, type Simulator } from '../src/sim/simulator.js';
-import { attachWebSocket } from '../src/ws.js';
+import { attachWebSocket, WS_MAX_MESSAGE_BYTES } from '../src/ws.js';
 import { loadCorpus } from './helpers/corpus.js';
 import { createTestClient, requestGraphQL } from './helpers/graphql-client.js';
 import { readSse } from './helpers/sse.js';
@@ -180,6 +180,19 @@ describe('the WebSocket door and browser origins', () => {
       });
       socket.once('error', reject);
     });
+
+  it('a message over the size limit closes the socket (1009) before it is buffered whole', async () => {
+    const socket = new WebSocket(`${base.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', () => resolve());
+      socket.once('error', reject);
+    });
+    const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+    socket.send(JSON.stringify({ type: 'connection_init', payload: { pad: 'x'.repeat(WS_MAX_MESSAGE_BYTES + 1024) } }));
+    expect(await closed).toBe(1009);
+    // the server goes on serving
+    expect((await fetch(`${base}/healthz/live`)).status).toBe(200);
+  });
 
   it("another site's page cannot open a socket (CORS does not cover WebSockets); the API's own origin and non-browser clients can", async () => {
     expect(await upgrade({ origin: 'https://evil.example' })).toBe(403);

@@ -4,7 +4,8 @@
  * counter, and once it passes the cap the reader gets an error and the answer becomes 413,
  * whatever the route made of the broken body. Nothing is buffered here.
  * Streaming uploads (bulk lists as CSV, text, NDJSON or a multipart file) are exempt: their
- * doors count entries instead (SCOUT_MAX_BULK_STREAM), and so is a multipart request to
+ * doors bound them by entries instead (SCOUT_MAX_BULK_STREAM distinct domains, 4x that in entries
+ * of any kind, src/services/bulk-stream.ts), and so is a multipart request to
  * /graphql (a file for startBulkScanUpload, read as a stream by src/upload/graphql-multipart.ts,
  * its operations and map fields capped at 1 MiB there).
  */

@@ -143,7 +143,7 @@ class IoBudgetImpl implements IoBudget, ChargeableBudget {
       const timer = setTimeout(() => fail(new BudgetExhaustedError(limitMs)), Math.ceil(remaining));
       let work: Promise<T>;
       try {
-        work = step();
+        work = Promise.resolve(step());
       } catch (error) {
         fail(error);
         return;

@@ -53,10 +53,15 @@ class JobEndedDuringUpload extends Error {}
 
 const echo = (entry: unknown) => (typeof entry === 'string' ? entry : JSON.stringify(entry) ?? String(entry)).slice(0, 200);
 
+/** Entries read per allowed domain before a streamed upload is refused (repeats, rejected lines). */
+export const ENTRIES_PER_DOMAIN = 4;
+
 export function createBulkStreamStart(deps: BulkStreamDeps) {
   const { config, store, queues, publisher, sink } = deps;
   const now = deps.now ?? (() => new Date());
   const max = config.jobs.maxBulkStream;
+  // entries of any kind an upload may hold (a CRM export lists several e-mail addresses per domain)
+  const maxEntries = max * ENTRIES_PER_DOMAIN;
   const size = config.jobs.chunkSize;
 
   async function fail(id: string, code: 'upload_incomplete', message: string) {
@@ -96,6 +101,7 @@ export function createBulkStreamStart(deps: BulkStreamDeps) {
     const rejected: { input: string; error: string }[] = [];
     let rejectedCount = 0;
     let duplicates = 0;
+    let entriesRead = 0;
     let total = 0;
     let queued = 0;
     let batch: string[] = [];
@@ -134,6 +140,11 @@ export function createBulkStreamStart(deps: BulkStreamDeps) {
           step = await next;
         }
         if (step.done) break;
+        // repeats and rejected lines are read too: bounded, so an endless body of them ends
+        if (++entriesRead > maxEntries) {
+          await fail(id, 'upload_incomplete', `More than ${maxEntries} entries (${ENTRIES_PER_DOMAIN} x SCOUT_MAX_BULK_STREAM): the upload was refused.`);
+          throw new InputError(`the upload has more than ${maxEntries} entries (repeats and rejected lines included); the maximum is ${ENTRIES_PER_DOMAIN} x SCOUT_MAX_BULK_STREAM`);
+        }
         const entry = step.value;
         if (entry instanceof UnreadableEntry) {
           rejectedCount++;

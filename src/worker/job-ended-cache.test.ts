@@ -20,6 +20,14 @@ function setup(maxAgeMs = 100) {
 }
 
 describe('createJobEndedCache', () => {
+  it('an end once learnt stays: a late reply that still saw the job running does not undo it', async () => {
+    const { cache, tick } = setup();
+    cache.learn('j', true);
+    cache.learn('j', false);
+    tick(500);
+    expect(await cache.hasEnded('j')).toBe(true);
+  });
+
   it('reads a job once per maxAgeMs; concurrent askers share the read', async () => {
     const { cache, reads, state, tick } = setup();
     expect(await Promise.all([cache.hasEnded('j'), cache.hasEnded('j'), cache.hasEnded('j')])).toEqual([false, false, false]);

@@ -18,6 +18,8 @@ export function createJobEndedCache(readEnded: (jobId: string) => Promise<boolea
   const reading = new Map<string, Promise<boolean>>();
 
   const learn = (jobId: string, ended: boolean) => {
+    // an end is final: a reply that was sent before it and read after it does not undo it
+    if (known.get(jobId)?.ended) return;
     known.set(jobId, { ended, at: now() });
     // bounded: drop what is too old to be used
     if (known.size > 1000) {
