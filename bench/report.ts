@@ -3,7 +3,7 @@
  * and the JSON files (bench/results/bench-<date>.json + latest.json).
  */
 import { benchDatabaseLabel } from './stack.js';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BenchOptions } from './args.js';
@@ -14,7 +14,7 @@ import type { MemoryResult } from './scenarios/memory.js';
 import type { ScaleOutResult } from './scenarios/scale-out.js';
 import type { UnthrottledResult } from './scenarios/unthrottled.js';
 import { FLOOR_FORMULA } from './sim-setup.js';
-import { SIM_UDP_RECV_BUFFER_BYTES } from '../src/sim/dns-server.js';
+import { SIM_UDP_RECV_BUFFER_BYTES, udpReceiveBufferCap } from '../src/sim/dns-server.js';
 
 export interface BenchResults {
   runId: string;
@@ -238,15 +238,6 @@ export function buildReport(results: BenchResults): Report {
 
   const load = os.loadavg().map((x) => Math.round(x * 100) / 100);
   return { rows, details, machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '?', memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, load } };
-}
-
-/** The kernel's cap on a socket's receive buffer (Linux), or undefined where it cannot be read. */
-function udpReceiveBufferCap(): number | undefined {
-  try {
-    return Number(readFileSync('/proc/sys/net/core/rmem_max', 'utf8'));
-  } catch {
-    return undefined;
-  }
 }
 
 export function printReport(report: Report, results: BenchResults): void {

@@ -45,14 +45,9 @@ export async function runChecks(checks: HealthChecks, timeoutMs = CHECK_TIMEOUT_
 /** Run every check at once, each bounded; the first failing (redis before database) names the reason. */
 export async function checkReadiness(checks: HealthChecks, timeoutMs = CHECK_TIMEOUT_MS): Promise<ReadinessResult> {
   const results = await runChecks(checks, timeoutMs);
-  const names = results.map(([name]) => name);
-  const outcomes = results.map(([, failure]) => failure);
-  const failed = outcomes.findIndex((o) => o !== null);
-  if (failed >= 0) {
-    const name = names[failed];
-    return { status: 503, body: { detail: `${LABELS[name] ?? name} unavailable: ${outcomes[failed]}` } };
-  }
-  return { status: 200, body: { status: 'ready', checks: Object.fromEntries(names.map((n) => [n, true])) } };
+  const failed = results.find(([, failure]) => failure !== null);
+  if (failed) return { status: 503, body: { detail: `${LABELS[failed[0]] ?? failed[0]} unavailable: ${failed[1]}` } };
+  return { status: 200, body: { status: 'ready', checks: Object.fromEntries(results.map(([name]) => [name, true])) } };
 }
 
 const order = (name: string) => (name === 'redis' ? 0 : name === 'database' ? 1 : 2);

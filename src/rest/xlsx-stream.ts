@@ -65,32 +65,28 @@ export function xlsxStream<T>(header: readonly string[], pages: AsyncIterable<T[
     if (error) failed = error;
     else out.push(chunk);
   });
-  let sheet: ZipDeflate | undefined;
-  let rows = 0;
+  for (const [name, xml] of [...STATIC_PARTS, ['xl/workbook.xml', workbookXml(sheetName)] as [string, string]]) {
+    const part = new ZipDeflate(name, { level: 6 });
+    zip.add(part);
+    part.push(encoder.encode(xml), true);
+  }
+  const sheet = new ZipDeflate('xl/worksheets/sheet1.xml', { level: 6 });
+  zip.add(sheet);
+  sheet.push(encoder.encode(`${XML_HEAD}<worksheet xmlns="${NS}"><sheetData>${sheetRowXml(header)}`));
+  let rows = 1;
   const flush = (controller: ReadableStreamDefaultController<Uint8Array>) => {
     if (failed) throw failed;
     for (const chunk of out) controller.enqueue(chunk);
     out = [];
   };
   return new ReadableStream<Uint8Array>({
-    start() {
-      for (const [name, xml] of [...STATIC_PARTS, ['xl/workbook.xml', workbookXml(sheetName)] as [string, string]]) {
-        const part = new ZipDeflate(name, { level: 6 });
-        zip.add(part);
-        part.push(encoder.encode(xml), true);
-      }
-      sheet = new ZipDeflate('xl/worksheets/sheet1.xml', { level: 6 });
-      zip.add(sheet);
-      sheet.push(encoder.encode(`${XML_HEAD}<worksheet xmlns="${NS}"><sheetData>${sheetRowXml(header)}`));
-      rows = 1;
-    },
     async pull(controller) {
       // pages until something is ready to send (deflate holds small pushes back)
       while (out.length === 0) {
         // at Excel's row limit the rest is not read
         const next = rows >= MAX_XLSX_ROWS ? ((await iterator.return?.()) ?? { done: true as const, value: undefined }) : await iterator.next();
         if (next.done) {
-          sheet!.push(encoder.encode('</sheetData></worksheet>'), true);
+          sheet.push(encoder.encode('</sheetData></worksheet>'), true);
           zip.end();
           flush(controller);
           controller.close();
@@ -102,7 +98,7 @@ export function xlsxStream<T>(header: readonly string[], pages: AsyncIterable<T[
           xml += sheetRowXml(toCells(item));
           rows++;
         }
-        sheet!.push(encoder.encode(xml));
+        sheet.push(encoder.encode(xml));
       }
       flush(controller);
     },

@@ -74,6 +74,15 @@ export function createBulkStreamStart(deps: BulkStreamDeps) {
     await deps.onJobFinished?.(id);
   }
 
+  /** End the job failed (upload_incomplete) saying `jobMessage`, and throw `error` to the caller. */
+  async function refuse(id: string, jobMessage: string, error: InputError): Promise<never> {
+    await fail(id, 'upload_incomplete', jobMessage);
+    throw error;
+  }
+
+  const refuseOverMax = (id: string) =>
+    refuse(id, `More than ${max} domains (SCOUT_MAX_BULK_STREAM): the upload was refused.`, new InputError(`the list has more than ${max} domains; the maximum is ${max} (SCOUT_MAX_BULK_STREAM)`));
+
   /**
    * Start a job from a stream of raw entries. `onCreated` is told the job id as soon as it
    * exists (before the upload is read).
@@ -142,8 +151,11 @@ export function createBulkStreamStart(deps: BulkStreamDeps) {
         if (step.done) break;
         // repeats and rejected lines are read too: bounded, so an endless body of them ends
         if (++entriesRead > maxEntries) {
-          await fail(id, 'upload_incomplete', `More than ${maxEntries} entries (${ENTRIES_PER_DOMAIN} x SCOUT_MAX_BULK_STREAM): the upload was refused.`);
-          throw new InputError(`the upload has more than ${maxEntries} entries (repeats and rejected lines included); the maximum is ${ENTRIES_PER_DOMAIN} x SCOUT_MAX_BULK_STREAM`);
+          await refuse(
+            id,
+            `More than ${maxEntries} entries (${ENTRIES_PER_DOMAIN} x SCOUT_MAX_BULK_STREAM): the upload was refused.`,
+            new InputError(`the upload has more than ${maxEntries} entries (repeats and rejected lines included); the maximum is ${ENTRIES_PER_DOMAIN} x SCOUT_MAX_BULK_STREAM`),
+          );
         }
         const entry = step.value;
         if (entry instanceof UnreadableEntry) {
@@ -161,8 +173,7 @@ export function createBulkStreamStart(deps: BulkStreamDeps) {
         if (batch.length >= BATCH || Date.now() - flushedAt >= FLUSH_MS) {
           await flush(false);
           if (total > max) {
-            await fail(id, 'upload_incomplete', `More than ${max} domains (SCOUT_MAX_BULK_STREAM): the upload was refused.`);
-            throw new InputError(`the list has more than ${max} domains; the maximum is ${max} (SCOUT_MAX_BULK_STREAM)`);
+            await refuseOverMax(id);
           }
         }
       }
@@ -182,12 +193,10 @@ export function createBulkStreamStart(deps: BulkStreamDeps) {
       throw new UploadIncompleteError(id, error);
     }
     if (total > max) {
-      await fail(id, 'upload_incomplete', `More than ${max} domains (SCOUT_MAX_BULK_STREAM): the upload was refused.`);
-      throw new InputError(`the list has more than ${max} domains; the maximum is ${max} (SCOUT_MAX_BULK_STREAM)`);
+      await refuseOverMax(id);
     }
     if (total === 0) {
-      await fail(id, 'upload_incomplete', 'No valid domain in the upload.');
-      throw new InputError('no valid domain in the upload', rejected.slice(0, 20).map((r, i) => ({ loc: ['body', i], msg: `${r.input}: ${r.error}`, type: 'value_error.domain' })));
+      await refuse(id, 'No valid domain in the upload.', new InputError('no valid domain in the upload', rejected.slice(0, 20).map((r, i) => ({ loc: ['body', i], msg: `${r.input}: ${r.error}`, type: 'value_error.domain' }))));
     }
 
     const timeoutMs = deps.jobTimeoutMs(total);

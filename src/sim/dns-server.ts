@@ -3,6 +3,7 @@
  * framing, several queries per connection, replies possibly out of order).
  */
 import dgram from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import dnsPacket, { type Answer, type DecodedPacket, type Packet } from 'dns-packet';
 import { answerDnsQuestion, RCODE, type DnsDecision } from './dns-answer.js';
@@ -156,6 +157,15 @@ async function listenBoth(tcp: net.Server, host: string, port: number): Promise<
  * bench. The simulator loses a query only when a fault says so.
  */
 export const SIM_UDP_RECV_BUFFER_BYTES = 4 * 1024 * 1024;
+
+/** The kernel's cap on a socket's receive buffer (Linux net.core.rmem_max), or undefined where it cannot be read. */
+export function udpReceiveBufferCap(): number | undefined {
+  try {
+    return Number(readFileSync('/proc/sys/net/core/rmem_max', 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
 
 function bindUdp(host: string, port: number): Promise<dgram.Socket> {
   const udp = dgram.createSocket({ type: net.isIPv6(host) ? 'udp6' : 'udp4', recvBufferSize: SIM_UDP_RECV_BUFFER_BYTES });

@@ -3,7 +3,6 @@
  * WHOIS and fetch for RDAP. Timeouts are kept short (500 ms) so the file runs in a few seconds.
  */
 import dgram from 'node:dgram';
-import { readFileSync } from 'node:fs';
 import { Resolver } from 'node:dns/promises';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +10,7 @@ import dnsPacket, { type Packet } from 'dns-packet';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { generateCases, loadCases } from './sim.cases.js';
 import type { SimCase } from './sim.types.js';
-import { SIM_UDP_RECV_BUFFER_BYTES } from './dns-server.js';
+import { SIM_UDP_RECV_BUFFER_BYTES, udpReceiveBufferCap } from './dns-server.js';
 import { startSimulator, type Simulator } from './simulator.js';
 
 const CASES_PATH = fileURLToPath(new URL('../../test/fixtures/dns-cases.json', import.meta.url));
@@ -203,13 +202,7 @@ describe('DNS through node:dns', () => {
 });
 
 // the kernel caps a socket's buffer at net.core.rmem_max (208 KB by default on Linux: ~270 queries)
-const rmemMax = (() => {
-  try {
-    return Number(readFileSync('/proc/sys/net/core/rmem_max', 'utf8'));
-  } catch {
-    return 0;
-  }
-})();
+const rmemMax = udpReceiveBufferCap() ?? 0;
 
 describe('DNS over UDP under a burst', () => {
   test.skipIf(rmemMax < SIM_UDP_RECV_BUFFER_BYTES)('2000 queries sent in one go (the server reads none meanwhile) are all answered', async () => {
